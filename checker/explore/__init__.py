@@ -1,0 +1,1 @@
+"""The explicit engine: enumerate every interleaving, check safety and fair liveness."""

@@ -1,0 +1,1 @@
+"""The spec language: parse .gos text into an AST with spans, check it, format it."""

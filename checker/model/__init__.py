@@ -1,0 +1,1 @@
+"""The modelled machine: compile a checked spec into a program and run its transition rules."""

@@ -1,0 +1,1 @@
+"""The property library and user invariants, as one small formula language."""

@@ -1,0 +1,1 @@
+"""Everything that turns results into text, JSON or pictures; engines never print."""

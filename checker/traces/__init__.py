@@ -1,0 +1,1 @@
+"""The trace checker: read runtime traces into one event stream and replay them."""

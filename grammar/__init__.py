@@ -1,0 +1,1 @@
+"""The spec language grammar (gos.lark), shipped as package data."""
