@@ -1,0 +1,596 @@
+"""The modelled machine as a transition system: who may move, and what each step does.
+
+Actors, in the fixed order successors are listed: each M (by id), sysmon (retakes, then
+preemption requests, by P), the netpoller and the timers (one step per parked G, by G id).
+An M's state says which step it takes next:
+
+  RUNNING  a step of its G (a tick or a statement), or a preemption at a preemption point
+  SEARCH   schedule's search (findRunnable's local, global, steal), one successor per victim
+  GIVEUP   schedule's give-up: a last global-queue look, needspinning, release the P
+  RECHECK  a former spinner's recheck of every queue after releasing its P (Go >= 1.17)
+  SYSCALL  a syscall tick, or the syscall's exit once its ticks are done
+  PARKED / UNBORN: no step of its own; other actors wake or create it.
+
+Urgency (model.md): while sysmon may retake a syscall's P, that syscall takes no further
+tick; while sysmon may request a G's preemption, that G takes no further step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from gocheck.model import program as op
+from gocheck.model.config import MachineConfig
+from gocheck.model.goroutine import move_to, new_g
+from gocheck.model.program import Instr, Program
+from gocheck.model.sched import (
+    available_m,
+    become_spinning,
+    execute,
+    global_batch,
+    handoff_possible,
+    handoffp,
+    park_m,
+    pidleput,
+    ready,
+    resetspinning,
+    slice_tick,
+    startm,
+    wakep,
+)
+from gocheck.model.state import (
+    DEAD,
+    G_FUNC,
+    G_LEFT,
+    G_PC,
+    G_PREEMPT,
+    G_STATUS_,
+    M_G,
+    M_GIVEUP,
+    M_P,
+    M_RECHECK,
+    M_RUNNING,
+    M_SEARCH,
+    M_SPINNING,
+    M_STATE_,
+    M_SYSCALL,
+    M_UNBORN,
+    NO,
+    P_IDLE,
+    P_M,
+    P_RING,
+    P_RUNNEXT,
+    P_RUNNING,
+    P_SLICE,
+    P_STATUS_,
+    P_SYSCALL,
+    P_TICK,
+    RUNNABLE,
+    RUNNING,
+    S_ENDED,
+    S_FATAL,
+    S_GLOBALQ,
+    S_GS,
+    S_MIDLE,
+    S_MS,
+    S_NEEDSPIN,
+    S_PIDLE,
+    S_PS,
+    SYSCALL,
+    WAITING,
+    World,
+)
+from gocheck.model.sync import CLOSED, CONTINUE, FATAL, PARK, Sync
+from gocheck.model.system import Step
+
+Successor = tuple[Step, tuple]
+
+
+class Machine:
+    """A compiled program on a configured machine; implements `TransitionSystem`."""
+
+    def __init__(self, prog: Program, cfg: MachineConfig):
+        self.prog = prog
+        self.cfg = cfg
+        self.sync = Sync(prog, cfg)
+
+    # --- the interface --------------------------------------------------------------------
+    def initial_state(self) -> tuple:
+        """M0 runs main on P0; the other Ps are idle (P1 on top, as procresize leaves them)."""
+        cfg, prog = self.cfg, self.prog
+        main = new_g(prog, prog.main, RUNNING)
+        ended = int(main[G_STATUS_] == DEAD)
+        ps = [(P_RUNNING, 0, (), NO, 0, 0)] + [(P_IDLE, NO, (), NO, 0, 0)] * (cfg.procs - 1)
+        ms = [(M_RUNNING, 0, 0, False)] + [(M_UNBORN, NO, NO, False)] * (cfg.threads - 1)
+        return (
+            (main,), tuple(ps), tuple(ms), (), tuple(range(cfg.procs - 1, 0, -1)), (), 0,
+            tuple((0, 0, (), ()) for _ in prog.chan_caps),
+            tuple((0, ()) for _ in prog.mutex_names),
+            tuple((0, ()) for _ in prog.wg_names),
+            ended, 0,
+        )
+
+    def successors(self, state: tuple) -> list[Successor]:
+        if state[S_ENDED] or state[S_FATAL]:
+            return []
+        out: list[Successor] = []
+        retakable = self._retakable(state)
+        requests = self._preempt_requests(state)
+        for m, M in enumerate(state[S_MS]):
+            kind = M[M_STATE_]
+            if kind == M_RUNNING:
+                if M[M_P] not in requests:
+                    self._running(state, m, M[M_P], M[M_G], out)
+            elif kind == M_SEARCH:
+                self._search(state, m, M[M_P], out)
+            elif kind == M_GIVEUP:
+                self._give_up(state, m, M[M_P], out)
+            elif kind == M_RECHECK:
+                self._recheck(state, m, out)
+            elif kind == M_SYSCALL:
+                self._syscall(state, m, M, retakable, out)
+        for p in retakable:
+            self._retake(state, p, out)
+        for p in requests:
+            self._preempt_request(state, p, out)
+        self._pollers(state, out)
+        return out
+
+    # --- helpers ----------------------------------------------------------------------------
+    def instr(self, G: tuple) -> Instr:
+        return self.prog.functions[G[G_FUNC]].code[G[G_PC]]
+
+    def _emit(self, out: list[Successor], state: tuple, step: Step,
+              effect: Callable[[World], None]) -> None:
+        w = World(state)
+        effect(w)
+        out.append((step, w.freeze()))
+
+    def _m_step(self, m: int, action: str, *, g: int | None = None,
+                p: int | None = None) -> Step:
+        return Step(f"M{m}", action, g, p, m, f"M{m}")
+
+    # --- an M running a G ---------------------------------------------------------------
+    def _running(self, state: tuple, m: int, p: int, g: int, out: list[Successor]) -> None:
+        G = state[S_GS][g]
+        ins = self.instr(G)
+        if G[G_PREEMPT] and self._at_preemption_point(G, ins):
+            self._emit(out, state, self._m_step(m, "preempted: to the global queue", g=g, p=p),
+                       lambda w: self._preempt(w, m, p, g))
+            return
+        if ins.op == op.SELECT:
+            self._select(state, m, p, g, ins, out)
+            return
+        label = self._label(ins, G)
+
+        def effect(w: World) -> None:
+            slice_tick(w, self.cfg, p)
+            self._do(w, m, p, g, ins)
+
+        self._emit(out, state, self._m_step(m, label, g=g, p=p), effect)
+
+    def _at_preemption_point(self, G: tuple, ins: Instr) -> bool:
+        if self.cfg.preemption == "async":
+            return True
+        if self.cfg.preemption == "off":
+            return False
+        return ins.safe if not G[G_LEFT] else ins.op == op.WORK
+
+    def _preempt(self, w: World, m: int, p: int, g: int) -> None:
+        """gopreempt_m -> goschedImpl: the G goes to the global queue, wakep, schedule."""
+        w.set_g(g, status=RUNNABLE, preempt=0)
+        w.globalq.append(g)
+        w.set_m(m, state=M_SEARCH, g=NO)
+        wakep(w, self.cfg)
+
+    def _finish_or_park(self, w: World, m: int, g: int, pc: int | None) -> None:
+        """After a G's statement: move it on to pc (None: it parked) and let its M schedule
+        if it parked or finished."""
+        if pc is None:
+            w.set_g(g, status=WAITING)
+            w.set_m(m, state=M_SEARCH, g=NO)
+        elif not move_to(w, self.prog, g, pc):
+            w.set_m(m, state=M_SEARCH, g=NO)
+
+    def _do(self, w: World, m: int, p: int, g: int, ins: Instr) -> None:
+        """The effect of G g's next action `ins` (everything but select)."""
+        cfg, _sync, o = self.cfg, self.sync, ins.op
+        pc = w.gs[g][G_PC]
+        if o in (op.WORK, op.SPIN):
+            left = (w.gs[g][G_LEFT] or ins.a) - 1
+            if left:
+                w.set_g(g, left=left)
+            else:
+                self._finish_or_park(w, m, g, pc + 1)
+        elif o == op.SYSCALL:
+            self._enter_syscall(w, m, p, g, ins)
+        elif o in (op.NETREAD, op.SLEEP):
+            self._finish_or_park(w, m, g, None)
+        elif o == op.GO:
+            child = len(w.gs)
+            w.gs.append(new_g(self.prog, ins.a, RUNNABLE))
+            if w.gs[child][G_STATUS_] == RUNNABLE:
+                ready(w, cfg, p, child)
+            self._finish_or_park(w, m, g, pc + 1)
+        elif o == op.GOSCHED:
+            if move_to(w, self.prog, g, pc + 1):
+                w.set_g(g, status=RUNNABLE)
+                w.globalq.append(g)
+            w.set_m(m, state=M_SEARCH, g=NO)
+            wakep(w, cfg)
+        else:
+            result, target = self._sync_op(w, p, g, ins, pc)
+            if result != FATAL:
+                self._finish_or_park(w, m, g, None if result == PARK else target)
+
+    def _sync_op(self, w: World, p: int, g: int, ins: Instr, pc: int) -> tuple[int, int]:
+        sync, o = self.sync, ins.op
+        if o == op.SEND:
+            return sync.send(w, p, g, ins.a), pc + 1
+        if o == op.RECV:
+            r = sync.recv(w, p, g, ins.a)
+            return (CONTINUE if r == CLOSED else r), pc + 1
+        if o == op.RANGE:
+            r = sync.recv(w, p, g, ins.a)
+            return (CONTINUE, ins.b) if r == CLOSED else (r, pc + 1)
+        if o == op.CLOSE:
+            return sync.close(w, p, ins.a), pc + 1
+        if o == op.LOCK:
+            return sync.lock(w, g, ins.a), pc + 1
+        if o == op.UNLOCK:
+            return sync.unlock(w, p, ins.a), pc + 1
+        if o == op.WGADD:
+            return sync.wg_add(w, p, ins.a, ins.b), pc + 1
+        if o == op.WGWAIT:
+            return sync.wg_wait(w, g, ins.a), pc + 1
+        raise AssertionError(f"not a synchronisation op: {ins}")
+
+    def _select(self, state: tuple, m: int, p: int, g: int, ins: Instr,
+                out: list[Successor]) -> None:
+        """Go's select: a successor per ready case; else default; else park on all."""
+        w0 = World(state)
+        ready_cases = self.sync.ready_cases(w0, ins)
+        for i in ready_cases:
+            kind, ch, _t = ins.c[i]  # type: ignore[index]
+            label = f"select case {i}: {self._chan_op(kind, ch)}"
+
+            def effect(w: World, i: int = i) -> None:
+                slice_tick(w, self.cfg, p)
+                result, target = self.sync.select_case(w, p, g, ins, i)
+                if result != FATAL:
+                    self._finish_or_park(w, m, g, target)
+
+            self._emit(out, state, self._m_step(m, label, g=g, p=p), effect)
+        if ready_cases:
+            return
+
+        def fallback(w: World) -> None:
+            slice_tick(w, self.cfg, p)
+            if ins.b >= 0:
+                self._finish_or_park(w, m, g, ins.b)
+            else:
+                self.sync.select_park(w, g, ins)
+                self._finish_or_park(w, m, g, None)
+
+        label = "select: default" if ins.b >= 0 else "select: park"
+        self._emit(out, state, self._m_step(m, label, g=g, p=p), fallback)
+
+    # --- syscalls ---------------------------------------------------------------------------
+    def _enter_syscall(self, w: World, m: int, p: int, g: int, ins: Instr) -> None:
+        """entersyscall (reentersyscall): the P goes to syscall state, linked to the M;
+        entersyscallblock hands it off at once (unless no M could take it)."""
+        w.set_g(g, status=SYSCALL, left=ins.a)
+        w.set_m(m, state=M_SYSCALL)
+        w.set_p(p, status=P_SYSCALL)
+        if ins.b and self.cfg.handoff and handoff_possible(w, self.cfg, p):
+            w.set_p(p, m=NO)
+            w.set_m(m, p=NO)
+            handoffp(w, self.cfg, p)
+
+    def _syscall(self, state: tuple, m: int, M: tuple, retakable: list[int],
+                 out: list[Successor]) -> None:
+        g = M[M_G]
+        G = state[S_GS][g]
+        if G[G_LEFT]:
+            if M[M_P] in retakable:
+                return
+            step = Step(f"M{m}", "syscall tick", g, M[M_P] if M[M_P] != NO else None, m,
+                        f"M{m}")
+            self._emit(out, state, step, lambda w: w.set_g(g, left=G[G_LEFT] - 1))
+            return
+        self._syscall_exit(state, m, M, g, out)
+
+    def _syscall_exit(self, state: tuple, m: int, M: tuple, g: int,
+                      out: list[Successor]) -> None:
+        """exitsyscall: the old P if still in syscall state (fast path), else an idle P
+        (exitsyscallfast_pidle), else the G goes to the global queue and the M parks."""
+        old = M[M_P]
+        ps = state[S_PS]
+        if old != NO and ps[old][P_STATUS_] == P_SYSCALL and ps[old][P_M] == m:
+            p, how = old, f"exit syscall: P{old} kept"
+        elif state[S_PIDLE]:
+            p = state[S_PIDLE][-1]
+            how = f"exit syscall: idle P{p}"
+        else:
+            p, how = NO, "exit syscall: no P, G to the global queue, M parks"
+
+        def effect(w: World) -> None:
+            pc = w.gs[g][G_PC]
+            if p == NO:
+                if move_to(w, self.prog, g, pc + 1):
+                    w.set_g(g, status=RUNNABLE)
+                    w.globalq.append(g)
+                park_m(w, m)
+                return
+            if p != old:
+                w.pidle.pop()
+            w.set_p(p, status=P_RUNNING, m=m)
+            w.set_m(m, state=M_RUNNING, p=p)
+            w.set_g(g, status=RUNNING)
+            if not move_to(w, self.prog, g, pc + 1):
+                w.set_m(m, state=M_SEARCH, g=NO)
+
+        self._emit(out, state, Step(f"M{m}", how, g, None if p == NO else p, m, f"M{m}"),
+                   effect)
+
+    # --- schedule: search, give up, recheck -------------------------------------------------
+    def _search(self, state: tuple, m: int, p: int, out: list[Successor]) -> None:
+        """findRunnable's search, in the runtime's order: the 1-in-global_check global
+        look, runnext, the ring, a global batch, then spinning and stealing."""
+        cfg = self.cfg
+        P = state[S_PS][p]
+        globalq = state[S_GLOBALQ]
+        spinning = state[S_MS][m][M_SPINNING]
+        if cfg.global_check and P[P_TICK] % cfg.global_check == 0 and globalq:
+            self._take(state, m, p, "search: global queue (fairness check)",
+                       lambda w: w.globalq.pop(0), out)
+        elif P[P_RUNNEXT] != NO:
+            self._take(state, m, p, "search: runnext", lambda w: _pop_runnext(w, p), out,
+                       inherit=True)
+        elif P[P_RING]:
+            self._take(state, m, p, "search: local queue", lambda w: _pop_ring(w, p), out)
+        elif globalq:
+            self._take(state, m, p, "search: global queue batch",
+                       lambda w: global_batch(w, cfg, p), out)
+        else:
+            self._steal(state, m, p, spinning, out)
+
+    def _take(self, state: tuple, m: int, p: int, label: str, take: Callable[[World], int],
+              out: list[Successor], *, inherit: bool = False) -> None:
+        w = World(state)
+        g = take(w)
+        execute(w, self.cfg, m, p, g, inherit=inherit)
+        resetspinning(w, self.cfg, m)
+        out.append((self._m_step(m, label, g=g, p=p), w.freeze()))
+
+    def _steal(self, state: tuple, m: int, p: int, spinning: bool,
+               out: list[Successor]) -> None:
+        """stealWork: only a spinning M steals, and an M may start spinning only while
+        2 x spinning Ms < procs - idle Ps. One successor per victim with local work."""
+        cfg = self.cfg
+        ps = state[S_PS]
+        nspin = sum(1 for M in state[S_MS] if M[M_SPINNING])
+        if not spinning and 2 * nspin >= cfg.procs - len(state[S_PIDLE]):
+            self._emit(out, state, self._m_step(m, "search: nothing found", p=p),
+                       lambda w: w.set_m(m, state=M_GIVEUP))
+            return
+        victims = [] if cfg.steal == "off" else [
+            q for q, Q in enumerate(ps)
+            if q != p and Q[P_STATUS_] != P_IDLE and (Q[P_RING] or Q[P_RUNNEXT] != NO)
+        ]
+        for q in victims:
+            what = "runnext" if not ps[q][P_RING] else (
+                "1" if cfg.steal == "one" else str(len(ps[q][P_RING]) - len(ps[q][P_RING]) // 2))
+
+            w = World(state)
+            become_spinning(w, m)
+            g = _steal_from(w, cfg, p, q)
+            execute(w, cfg, m, p, g, inherit=False)
+            resetspinning(w, cfg, m)
+            out.append((self._m_step(m, f"search: steal {what} from P{q}", g=g, p=p),
+                        w.freeze()))
+        if not victims:
+            def give_up(w: World) -> None:
+                become_spinning(w, m)
+                w.set_m(m, state=M_GIVEUP)
+
+            self._emit(out, state, self._m_step(m, "search: spinning, nothing to steal", p=p),
+                       give_up)
+
+    def _give_up(self, state: tuple, m: int, p: int, out: list[Successor]) -> None:
+        """findRunnable's stop: under sched.lock, a last look at the global queue; a
+        non-spinning M that sees needspinning spins instead; else the P goes idle."""
+        cfg = self.cfg
+        spinning = state[S_MS][m][M_SPINNING]
+        if state[S_GLOBALQ]:
+            self._take(state, m, p, "give up: global queue batch",
+                       lambda w: global_batch(w, cfg, p), out)
+            return
+        if not spinning and state[S_NEEDSPIN]:
+            def spin(w: World) -> None:
+                become_spinning(w, m)
+                w.set_m(m, state=M_SEARCH)
+
+            self._emit(out, state, self._m_step(m, "give up: needspinning, spin again", p=p),
+                       spin)
+            return
+
+        def release(w: World) -> None:
+            pidleput(w, p)
+            if spinning:
+                w.set_m(m, state=M_RECHECK, p=NO, spinning=False)
+            else:
+                park_m(w, m)
+
+        label = (f"give up: release P{p}, stop spinning" if spinning
+                 else f"give up: release P{p}, park")
+        self._emit(out, state, self._m_step(m, label, p=p), release)
+
+    def _recheck(self, state: tuple, m: int, out: list[Successor]) -> None:
+        """The spinning-to-non-spinning dance: with nmspinning already decremented, look at
+        the global queue and every non-idle P once more; work and an idle P -> take it and
+        spin; work and no idle P -> needspinning; then park."""
+        work = bool(state[S_GLOBALQ]) or any(
+            Q[P_STATUS_] != P_IDLE and (Q[P_RING] or Q[P_RUNNEXT] != NO) for Q in state[S_PS])
+        pidle = state[S_PIDLE]
+        if work and pidle:
+            p = pidle[-1]
+
+            def take(w: World) -> None:
+                w.pidle.pop()
+                w.set_p(p, status=P_RUNNING, m=m)
+                w.set_m(m, state=M_SEARCH, p=p)
+                become_spinning(w, m)
+
+            self._emit(out, state, self._m_step(m, f"recheck: work, take idle P{p}, spin",
+                                                p=p), take)
+        elif work:
+            def flag(w: World) -> None:
+                w.needspin = 1
+                park_m(w, m)
+
+            self._emit(out, state, self._m_step(m, "recheck: work, no idle P: needspinning, "
+                                                "park"), flag)
+        else:
+            self._emit(out, state, self._m_step(m, "recheck: nothing, park"),
+                       lambda w: park_m(w, m))
+
+    # --- sysmon -----------------------------------------------------------------------------
+    def _retakable(self, state: tuple) -> list[int]:
+        """retake's syscall branch: Ps in syscall state whose syscall has run sysmon_delay
+        ticks, with local work or no idle P and no spinning M, and an M for the handoff."""
+        cfg = self.cfg
+        if not cfg.sysmon:
+            return []
+        ps, ms, gs = state[S_PS], state[S_MS], state[S_GS]
+        out = []
+        for p, P in enumerate(ps):
+            if P[P_STATUS_] != P_SYSCALL or P[P_M] == NO:
+                continue
+            G = gs[ms[P[P_M]][M_G]]
+            if self.instr(G).a - G[G_LEFT] < cfg.sysmon_delay:
+                continue
+            local = bool(P[P_RING]) or P[P_RUNNEXT] != NO
+            nspin = sum(1 for M in ms if M[M_SPINNING])
+            if not (local or (not state[S_PIDLE] and not nspin)):
+                continue
+            needs_m = local or bool(state[S_GLOBALQ]) or (not nspin and not state[S_PIDLE])
+            if needs_m and not state[S_MIDLE] and all(M[M_STATE_] != M_UNBORN for M in ms):
+                continue
+            out.append(p)
+        return out
+
+    def _retake(self, state: tuple, p: int, out: list[Successor]) -> None:
+        m = state[S_PS][p][P_M]
+
+        def effect(w: World) -> None:
+            w.set_p(p, m=NO)
+            w.set_m(m, p=NO)
+            handoffp(w, self.cfg, p)
+
+        self._emit(out, state, Step("sysmon", f"retake P{p} from M{m} in syscall", None, p, m,
+                                    f"sysmon:retake:P{p}"), effect)
+
+    def _preempt_requests(self, state: tuple) -> list[int]:
+        """retake's preemption branch: Ps whose running G has used up the time slice."""
+        cfg = self.cfg
+        if not cfg.sysmon or cfg.preemption == "off":
+            return []
+        gs, ms = state[S_GS], state[S_MS]
+        return [
+            p for p, P in enumerate(state[S_PS])
+            if P[P_STATUS_] == P_RUNNING and P[P_SLICE] >= cfg.timeslice
+            and ms[P[P_M]][M_STATE_] == M_RUNNING and not gs[ms[P[P_M]][M_G]][G_PREEMPT]
+        ]
+
+    def _preempt_request(self, state: tuple, p: int, out: list[Successor]) -> None:
+        m = state[S_PS][p][P_M]
+        g = state[S_MS][m][M_G]
+        self._emit(out, state, Step("sysmon", f"preempt request for G{g} (slice used up)", g, p,
+                                    m, f"sysmon:preempt:P{p}"),
+                   lambda w: w.set_g(g, preempt=1))
+
+    # --- the netpoller and timers -----------------------------------------------------------
+    def _pollers(self, state: tuple, out: list[Successor]) -> None:
+        """netpoll / timer firing -> injectglist: the G joins the global queue and one idle
+        P, if any, goes to a non-spinning M (even with wakep = off)."""
+        for want, actor in ((op.NETREAD, "netpoller"), (op.SLEEP, "timers")):
+            for g, G in enumerate(state[S_GS]):
+                if G[G_STATUS_] == WAITING and self.instr(G).op == want:
+                    self._emit(out, state,
+                               Step(actor, f"ready G{g}", g, None, None, f"{actor}:G{g}"),
+                               lambda w, g=g: self._inject(w, g))
+
+    def _inject(self, w: World, g: int) -> None:
+        if not move_to(w, self.prog, g, w.gs[g][G_PC] + 1):
+            return
+        w.set_g(g, status=RUNNABLE)
+        w.globalq.append(g)
+        if w.pidle:
+            m = available_m(w, self.cfg)
+            if m != NO:
+                startm(w, m, w.pidle.pop(), spinning=False)
+
+    # --- step names -------------------------------------------------------------------------
+    def _chan_op(self, kind: str, ch: int) -> str:
+        name = self.prog.chan_names[ch]
+        return f"{name} <-" if kind == "send" else f"<-{name}"
+
+    def _label(self, ins: Instr, G: tuple) -> str:
+        prog, o = self.prog, ins.op
+        if o == op.WORK:
+            return "work tick" + ("" if G[G_LEFT] or ins.a == 1 else f" (1 of {ins.a})")
+        if o == op.SPIN:
+            return "spin tick"
+        if o == op.SYSCALL:
+            return "enter syscall" + (" (block)" if ins.b else "")
+        names = {
+            op.NETREAD: "netread: park on the netpoller",
+            op.SLEEP: "time.Sleep: park on a timer",
+            op.GOSCHED: "runtime.Gosched",
+        }
+        if o in names:
+            return names[o]
+        if o == op.GO:
+            return f"go {prog.functions[ins.a].name}"
+        if o in (op.SEND, op.RECV, op.RANGE):
+            return self._chan_op("send" if o == op.SEND else "recv", ins.a) + (
+                " (range)" if o == op.RANGE else "")
+        if o == op.CLOSE:
+            return f"close({prog.chan_names[ins.a]})"
+        if o in (op.LOCK, op.UNLOCK):
+            return f"{prog.mutex_names[ins.a]}.{'Lock' if o == op.LOCK else 'Unlock'}()"
+        if o == op.WGADD:
+            wg = prog.wg_names[ins.a]
+            return f"{wg}.Done()" if ins.b == -1 else f"{wg}.Add({ins.b})"
+        if o == op.WGWAIT:
+            return f"{prog.wg_names[ins.a]}.Wait()"
+        raise AssertionError(f"no label for {ins}")
+
+
+def _pop_runnext(w: World, p: int) -> int:
+    g = w.ps[p][P_RUNNEXT]
+    w.set_p(p, runnext=NO)
+    return g
+
+
+def _pop_ring(w: World, p: int) -> int:
+    ring = w.ps[p][P_RING]
+    w.set_p(p, ring=ring[1:])
+    return ring[0]
+
+
+def _steal_from(w: World, cfg: MachineConfig, p: int, q: int) -> int:
+    """runqsteal: half the victim's ring (rounded up) from its head, the last one to run and
+    the rest into the thief's ring; with an empty ring, the victim's runnext."""
+    ring = w.ps[q][P_RING]
+    if not ring:
+        g = w.ps[q][P_RUNNEXT]
+        w.set_p(q, runnext=NO)
+        return g
+    n = 1 if cfg.steal == "one" else len(ring) - len(ring) // 2
+    stolen = ring[:n]
+    w.set_p(q, ring=ring[n:])
+    w.set_p(p, ring=(*w.ps[p][P_RING], *stolen[:-1]))
+    return stolen[-1]
+
