@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 
 from gocheck.lang import ast
-from gocheck.lang.machine_keys import default_values
+from gocheck.lang.machine_keys import machine_config as machine_values
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,14 +32,8 @@ class MachineConfig:
 
 
 def machine_config(spec: ast.Spec) -> MachineConfig:
-    """The spec's machine, defaults filled in (`threads` defaults to procs + 2)."""
-    given: dict[str, int | str] = {}
-    if spec.machine is not None:
-        given = {e.key: e.value for e in spec.machine.entries}
-    values: dict[str, object] = dict(default_values())
-    values.update(given)
-    if "threads" not in given:
-        values["threads"] = int(values["procs"]) + 2
+    """The spec's machine (checked by `lang.check`) with every default filled in."""
+    values = machine_values(spec)
     typed = {
         f.name: values[f.name] == "on" if f.type == "bool" else values[f.name]
         for f in fields(MachineConfig)

@@ -127,6 +127,10 @@ _M_INDEX = {"state": 0, "p": 1, "g": 2, "spinning": 3}
 
 
 def _replace(t: tuple, index: dict[str, int], kw: dict[str, object]) -> tuple:
+    if len(kw) == 1:  # the common case: one field, rebuilt by slicing
+        ((k, v),) = kw.items()
+        i = index[k]
+        return (*t[:i], v, *t[i + 1:])
     items = list(t)
     for k, v in kw.items():
         items[index[k]] = v
