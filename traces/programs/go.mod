@@ -1,0 +1,3 @@
+module gocheck.dev/traces/programs
+
+go 1.22
