@@ -14,7 +14,7 @@ import click
 from gocheck import __version__
 from gocheck.errors import GocheckError
 
-COMMANDS: tuple[str, ...] = ("check", "fmt", "trace")
+COMMANDS: tuple[str, ...] = ("check", "fmt", "verify", "trace")
 
 
 class _Group(click.Group):

@@ -1,0 +1,131 @@
+"""Breadth-first search of a transition system into a `StateStore`.
+
+Invariants the engine relies on:
+- States get ids in discovery order and are expanded in id order, so the store's id order is
+  BFS order: the first bad state found for a safety property is one of the shallowest, and
+  its parent chain is a shortest counterexample.
+- Safety predicates and labellings see each state once, when it is discovered (while the
+  state object is at hand; later it exists only as bytes). A violated predicate is not asked
+  again.
+- Everything is a function of the system alone: the same system gives the same ids, edges,
+  violations and counts. Only `max_seconds` and the progress calls depend on the clock.
+
+The loop is the hot path: per transition it costs one `marshal.dumps`, one dict probe for the
+state and one for the step, and two array appends; per state one `marshal.loads` and one
+clock read. Names are bound to locals for that reason.
+"""
+
+from __future__ import annotations
+
+import marshal
+import sys
+import time
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from gocheck.explore.result import Stats
+from gocheck.explore.store import Labelling, StateStore
+from gocheck.model.system import TransitionSystem
+
+PROGRESS_PERIOD = 0.2  # seconds between progress calls: at most 5 a second
+Progress = Callable[[int, int, int, float], None]  # states, transitions, depth, states/s
+
+
+@dataclass(frozen=True, slots=True)
+class SearchOutcome:
+    """What the search found: the first bad state per safety predicate, the labels of every
+    state per liveness labelling, and the statistics (with why it stopped, if it did)."""
+
+    first_bad: tuple[int | None, ...]
+    labellings: tuple[Labelling, ...]
+    stats: Stats
+
+
+class _Observer:
+    """Evaluates the properties on each new state."""
+
+    def __init__(self, bad: Sequence[Callable[[Any], bool]],
+                 labelers: Sequence[Callable[[Any], frozenset[Hashable]]]):
+        self.first_bad: list[int | None] = [None] * len(bad)
+        self.pending = list(enumerate(bad))
+        self.labelers = [(labels, Labelling()) for labels in labelers]
+
+    def __call__(self, state: Any, sid: int) -> None:
+        hit = False
+        for p, bad in self.pending:
+            if bad(state):
+                self.first_bad[p] = sid
+                hit = True
+        if hit:
+            self.pending = [(p, bad) for p, bad in self.pending if self.first_bad[p] is None]
+        for labels, labelling in self.labelers:
+            labelling.add(labels(state))
+
+
+def search(system: TransitionSystem, store: StateStore,
+           bad: Sequence[Callable[[Any], bool]] = (),
+           labelers: Sequence[Callable[[Any], frozenset[Hashable]]] = (), *,
+           max_states: int | None = None, max_seconds: float | None = None,
+           progress: Progress | None = None) -> SearchOutcome:
+    """Enumerate every reachable state and transition (or stop at a limit)."""
+    if max_states is not None and max_states < 1:
+        raise ValueError("max_states must be at least 1")
+    clock = time.perf_counter
+    started = clock()
+    deadline = started + max_seconds if max_seconds is not None else float("inf")
+    cap = max_states if max_states is not None else sys.maxsize
+    observe = _Observer(bad, labelers)
+    watching = bool(bad or labelers)
+
+    dumps, loads = marshal.dumps, marshal.loads
+    keys, ids_get, add = store.keys, store.ids.get, store.add
+    step_id, add_step = store.steps.index.get, store.steps.add
+    dst_append, step_append = store.edge_dst.append, store.edge_step.append
+    row_append, dst = store.edge_start.append, store.edge_dst
+    successors = system.successors
+
+    initial = system.initial_state()
+    add(dumps(initial, 2), -1, -1)
+    if watching:
+        observe(initial, 0)
+    stop_reason: str | None = None
+    next_report = started + PROGRESS_PERIOD if progress else float("inf")
+    next_tick = min(deadline, next_report)
+    i = 0
+    while i < len(keys):
+        if clock() >= next_tick:
+            now = clock()
+            if now >= deadline:
+                stop_reason = f"time limit of {max_seconds:g} s reached"
+                break
+            if now >= next_report and progress is not None:
+                progress(len(keys), len(dst), store.depth(len(keys) - 1),
+                         len(keys) / (now - started))
+                next_report = now + PROGRESS_PERIOD
+            next_tick = min(deadline, next_report)
+        for step, nxt in successors(loads(keys[i])):
+            k = step_id(step)
+            if k is None:
+                k = add_step(step)
+            key = dumps(nxt, 2)
+            j = ids_get(key)
+            if j is None:
+                if len(keys) >= cap:
+                    stop_reason = f"state limit of {cap:,} states reached"
+                    break
+                j = add(key, i, k)
+                if watching:
+                    observe(nxt, j)
+            dst_append(j)
+            step_append(k)
+        else:
+            row_append(len(dst))
+            i += 1
+            continue
+        break
+    store.close(expanded=i)
+    stats = Stats(len(keys), len(dst), clock() - started, store.depth(len(keys) - 1),
+                  stop_reason)
+    return SearchOutcome(tuple(observe.first_bad), tuple(lab for _, lab in observe.labelers),
+                         stats)
