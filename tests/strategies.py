@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from hypothesis import strategies as st
+
 from gocheck.lang import ast
 from gocheck.lang.fmt import format_spec
 from gocheck.lang.machine_keys import MACHINE_KEYS, IntKey, Ref, evaluate
 from gocheck.lang.vocabulary import INT_OBSERVABLES, PROPERTIES, RESERVED
-from hypothesis import strategies as st
 
 _ELEM_TYPES = ("int", "bool", "struct{}", "string", "[]int", "*T", "map[string]int",
                "chan int", "time.Duration", "[2]byte", "interface{}")

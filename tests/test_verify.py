@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from gocheck.explore import LivenessProperty, SafetyProperty
 from gocheck.props.library import properties_for
 from gocheck.verify import Limits, verify

@@ -7,6 +7,7 @@ source line and a caret.
 from __future__ import annotations
 
 import click
+
 from gocheck.errors import InputError, SpecError
 from gocheck.lang.check import check_or_raise
 from gocheck.lang.diagnostics import render_all

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+
 from gocheck.errors import InputError, SpecError
 from gocheck.lang.diagnostics import render_all
 from gocheck.lang.fmt import format_spec

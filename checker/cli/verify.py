@@ -10,6 +10,7 @@ import json
 import sys
 
 import click
+
 from gocheck.errors import GocheckError, SpecError
 from gocheck.lang.diagnostics import render_all
 from gocheck.lang.parser import read_source

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 import networkx as nx
+
 from gocheck.explore.store import StateStore
 from gocheck.model.system import Step
 

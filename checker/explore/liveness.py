@@ -49,6 +49,7 @@ from array import array
 from itertools import pairwise
 
 import networkx as nx
+
 from gocheck.explore.graph import StateGraph
 from gocheck.explore.result import Counterexample
 from gocheck.explore.store import Labelling

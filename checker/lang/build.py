@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from gocheck.errors import Diagnostic
-from gocheck.lang import ast, codes
 from lark import Token, Transformer, Tree, v_args
 from lark.tree import Meta
+
+from gocheck.errors import Diagnostic
+from gocheck.lang import ast, codes
 
 
 def span_of(meta: Meta) -> ast.Span:

@@ -28,13 +28,14 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.parsers.lalr_interactive_parser import InteractiveParser
+
 from gocheck.errors import Diagnostic, InputError, SpecError
 from gocheck.lang import ast, codes
 from gocheck.lang.build import build
 from gocheck.lang.semicolons import COMMENT, NL, SEMI, GoSemicolons
-from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
-from lark.parsers.lalr_interactive_parser import InteractiveParser
 
 MAX_SYNTAX_ERRORS = 20
 MAX_DEPTH = 200

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gocheck.lang.vocabulary import GO_KEYWORDS
 from lark import Token
 from lark.lark import PostLex
+
+from gocheck.lang.vocabulary import GO_KEYWORDS
 
 # After these Go keywords a newline does not end a statement (after break, continue,
 # fallthrough and return it does).

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+
 from gocheck.cli import main
 
 EXAMPLES = Path(__file__).parent.parent.parent / "spec" / "examples"

@@ -7,9 +7,10 @@ from dataclasses import replace
 
 import networkx as nx
 import pytest
-from gocheck.explore import LivenessProperty, ReplayError, SafetyProperty, explore, replay
 from hypothesis import given
 from hypothesis import strategies as st
+
+from gocheck.explore import LivenessProperty, ReplayError, SafetyProperty, explore, replay
 
 from .oracle import check_lasso, reachable
 from .toys import GraphSystem, Grid, Mutex, Philosophers, Toggle, random_systems, step

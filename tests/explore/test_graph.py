@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
+
 from gocheck.explore.graph import StateGraph
 from gocheck.explore.search import search
 from gocheck.explore.store import StateStore

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+
 from gocheck.explore.graph import StateGraph
 from gocheck.explore.liveness import cyclic_core, fair_lasso, starved
 from gocheck.explore.search import search
 from gocheck.explore.store import StateStore
-from hypothesis import given
 
 from .oracle import check_lasso, fair_stem
 from .toys import (

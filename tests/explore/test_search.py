@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from gocheck.explore import search as search_module
 from gocheck.explore.search import search
 from gocheck.explore.store import StateStore

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import marshal
 
-from gocheck.explore.search import search
-from gocheck.explore.store import Interner, Labelling, StateStore
 from hypothesis import given
 from hypothesis import strategies as st
+
+from gocheck.explore.search import search
+from gocheck.explore.store import Interner, Labelling, StateStore
 
 from .toys import Counter, Grid
 

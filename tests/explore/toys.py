@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from gocheck.model.system import Step
 from hypothesis import strategies as st
+
+from gocheck.model.system import Step
 
 NONE: frozenset = frozenset()
 

@@ -4,6 +4,7 @@ spec is found in one run, cycles are named at each site, and the machine table a
 from __future__ import annotations
 
 import pytest
+
 from gocheck.errors import SpecError
 from gocheck.lang import ast, codes
 from gocheck.lang.check import check, check_or_raise

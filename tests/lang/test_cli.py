@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from gocheck.cli import main
 
 CLEAN = "func main() {\n    work(1)\n}\n"

@@ -8,6 +8,7 @@ Every code of `codes.CATALOGUE` has at least one row.
 from __future__ import annotations
 
 import pytest
+
 from gocheck.errors import SpecError
 from gocheck.lang import codes
 from gocheck.lang.check import check

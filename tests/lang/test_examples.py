@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from gocheck.lang.check import check
 from gocheck.lang.fmt import format_spec
 from gocheck.lang.parser import parse_file

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from gocheck.lang import ast
 from gocheck.lang.fmt import expr_text, format_spec
 from gocheck.lang.parser import parse

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from gocheck.errors import InputError, SpecError
 from gocheck.lang import ast, codes
 from gocheck.lang.parser import _lark, parse, parse_file

@@ -6,15 +6,16 @@ The CI profile runs each with 500 examples (tests/conftest.py).
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from strategies import Sizes, messy_texts, spec_texts, specs
+
 from gocheck.errors import SpecError
 from gocheck.lang import ast
 from gocheck.lang.check import check
 from gocheck.lang.diagnostics import render_all
 from gocheck.lang.fmt import format_spec
 from gocheck.lang.parser import parse
-from hypothesis import given
-from hypothesis import strategies as st
-from strategies import Sizes, messy_texts, spec_texts, specs
 
 pytestmark = pytest.mark.slow
 

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from gocheck.traces.gotool import build, find_go
 from trace_paths import NO_GO, PROGRAMS
+
+from gocheck.traces.gotool import build, find_go
 
 
 @pytest.fixture(scope="session")

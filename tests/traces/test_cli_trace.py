@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from gocheck.cli import main
 from trace_mutations import delete_event, locate_events, must_break
 from trace_paths import REPO, SAMPLES
+
+from gocheck.cli import main
 
 GOLDEN = Path(__file__).parent / "golden"
 REGEN = os.environ.get("GOCHECK_REGEN_GOLDEN") == "1"

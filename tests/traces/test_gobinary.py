@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from trace_paths import SAMPLE_NAMES, SAMPLES
+
 from gocheck.errors import InputError
 from gocheck.traces.errors import TraceFormatError
 from gocheck.traces.gobinary import DECODE_ERROR, BinaryTrace, read_header, uvarint
 from gocheck.traces.replay import replay_binary
-from trace_paths import SAMPLE_NAMES, SAMPLES
 
 
 def _sample(name: str) -> bytes:

@@ -7,12 +7,13 @@ import json
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from gocheck.traces import jsonl
 from gocheck.traces.errors import TraceFormatError
 from gocheck.traces.event import G_STATES, KINDS, P_STATES, Event
 from gocheck.traces.jsonl import read_jsonl, schema, to_json, write_jsonl
-from hypothesis import given
-from hypothesis import strategies as st
 
 
 def test_schema_is_a_valid_json_schema_shipped_as_package_data() -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from trace_paths import SAMPLES
+
 from gocheck.errors import InputError
 from gocheck.traces.errors import TraceFormatError
 from gocheck.traces.load import detect, read_bytes, read_source
-from trace_paths import SAMPLES
 
 
 @pytest.mark.parametrize(("data", "fmt"), [

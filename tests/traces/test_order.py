@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from gocheck.traces.jsonl import read_jsonl
 from gocheck.traces.replay import replay_events
 from gocheck.traces.result import Inconsistency

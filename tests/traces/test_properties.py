@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from trace_paths import SAMPLES
+
 from gocheck.errors import InputError
 from gocheck.traces.check import check_file
 from gocheck.traces.event import Event
@@ -12,7 +14,6 @@ from gocheck.traces.properties import (
     parse_check,
     system_goroutines,
 )
-from trace_paths import SAMPLES
 
 MS = 1_000_000
 

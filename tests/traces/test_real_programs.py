@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from gocheck.traces.check import check_file
 from gocheck.traces.gotool import record
 

@@ -8,6 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
+from trace_mutations import Located, delete_event, locate_events, must_break
+from trace_paths import SAMPLE_NAMES, SAMPLES
+
 from gocheck.traces.errors import TraceFormatError
 from gocheck.traces.event import Event
 from gocheck.traces.gobinary import BinaryTrace
@@ -15,8 +18,6 @@ from gocheck.traces.gotool import go_parser_accepts
 from gocheck.traces.jsonl import dump_lines, read_jsonl
 from gocheck.traces.replay import replay_binary, replay_events
 from gocheck.traces.result import Inconsistency
-from trace_mutations import Located, delete_event, locate_events, must_break
-from trace_paths import SAMPLE_NAMES, SAMPLES
 
 KINDS = ("GoStart", "GoCreate", "ProcStart", "GoSyscallBegin", "GoUnblock")
 

@@ -6,14 +6,15 @@ import contextlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from trace_paths import SAMPLES
+
 from gocheck.errors import InputError
 from gocheck.traces.check import check_file
 from gocheck.traces.errors import TraceFormatError
 from gocheck.traces.gobinary import BinaryTrace
 from gocheck.traces.replay import replay_binary
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from trace_paths import SAMPLES
 
 SMALL = (SAMPLES / "b_earlyexit.trace").read_bytes()
 

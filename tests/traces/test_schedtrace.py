@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from trace_paths import SAMPLE_NAMES, SAMPLES
+
 from gocheck.traces.errors import TraceFormatError
 from gocheck.traces.schedtrace import check_snapshots, g_status, read_schedtrace
-from trace_paths import SAMPLE_NAMES, SAMPLES
 
 DETAIL = "\n".join([
     "program output before tracing",

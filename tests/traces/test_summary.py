@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from trace_paths import SAMPLES
+
 from gocheck.traces.check import check_file
 from gocheck.traces.event import Event
 from gocheck.traces.summary import summarize
-from trace_paths import SAMPLES
 
 
 def _e(time: int, kind: str, target: int, old: str, new: str, p: int | None = 0) -> Event:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from trace_paths import go_test_cases
+
 from gocheck.traces.errors import TraceFormatError
 from gocheck.traces.replay import replay_binary
 from gocheck.traces.wire import Expectation, go_unquote, read_wire, split_test_case
-from trace_paths import go_test_cases
 
 MINIMAL = """\
 Trace Go1.22

@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from gocheck.traces.gotool import find_go, go_env
 
 REPO = Path(__file__).resolve().parents[2]
