@@ -13,6 +13,19 @@ An M's state says which step it takes next:
 
 Urgency (model.md): while sysmon may retake a syscall's P, that syscall takes no further
 tick; while sysmon may request a G's preemption, that G takes no further step.
+
+Abstractions of the runtime (beyond those model.md states):
+- Syscall exit: a retake unlinks the M from its P for good. The classic runtime's
+  exitsyscallfast may still take its old P back if, meanwhile, that P went into another M's
+  syscall (exitsyscallfast_reacquired); the model's M tries the idle list instead.
+- Retake has no clock: the runtime's unconditional retake of a syscall lasting 10 ms, and
+  sysmon's preemption of a G whose P is in a syscall (sysretake), are not modelled.
+- At the thread limit a `block` syscall keeps its P only when its handoff would need an M;
+  a handoff that just idles the P needs none and happens.
+- The recheck that finds global work takes the P and searches again (one more step) instead
+  of taking the batch in the same step, as model.md words it.
+- Timers ready their G like the netpoller (global queue, injectglist); the runtime fires a
+  timer on a P, which readies the G into that P's runnext.
 """
 
 from __future__ import annotations
@@ -34,11 +47,13 @@ from gocheck.model.sched import (
     pidleput,
     ready,
     resetspinning,
+    runqput,
     slice_tick,
     startm,
     wakep,
 )
 from gocheck.model.state import (
+    AT_CALL,
     DEAD,
     G_FUNC,
     G_LEFT,
@@ -80,7 +95,7 @@ from gocheck.model.state import (
     WAITING,
     World,
 )
-from gocheck.model.sync import CLOSED, CONTINUE, FATAL, PARK, Sync
+from gocheck.model.sync import CLOSED, CONTINUE, FATAL, PARK, YIELD, Sync
 from gocheck.model.system import Step
 
 Successor = tuple[Step, tuple]
@@ -170,11 +185,16 @@ class Machine:
         self._emit(out, state, self._m_step(m, label, g=g, p=p), effect)
 
     def _at_preemption_point(self, G: tuple, ins: Instr) -> bool:
+        """Async: every boundary. Cooperative: before an action other than `spin`, between
+        `work` ticks, and before a spin reached through a call (AT_CALL)."""
         if self.cfg.preemption == "async":
             return True
         if self.cfg.preemption == "off":
             return False
-        return ins.safe if not G[G_LEFT] else ins.op == op.WORK
+        left = G[G_LEFT]
+        if left > 0:
+            return ins.op == op.WORK
+        return left == AT_CALL or ins.safe
 
     def _preempt(self, w: World, m: int, p: int, g: int) -> None:
         """gopreempt_m -> goschedImpl: the G goes to the global queue, wakep, schedule."""
@@ -197,7 +217,8 @@ class Machine:
         cfg, _sync, o = self.cfg, self.sync, ins.op
         pc = w.gs[g][G_PC]
         if o in (op.WORK, op.SPIN):
-            left = (w.gs[g][G_LEFT] or ins.a) - 1
+            left = w.gs[g][G_LEFT]
+            left = (left if left > 0 else ins.a) - 1  # AT_CALL: not started yet
             if left:
                 w.set_g(g, left=left)
             else:
@@ -220,8 +241,18 @@ class Machine:
             wakep(w, cfg)
         else:
             result, target = self._sync_op(w, p, g, ins, pc)
-            if result != FATAL:
+            if result == YIELD:
+                self._goyield(w, m, p, g, target)
+            elif result != FATAL:
                 self._finish_or_park(w, m, g, None if result == PARK else target)
+
+    def _goyield(self, w: World, m: int, p: int, g: int, pc: int) -> None:
+        """goyield_m: the G moves on to pc and goes to its P's ring tail (not the global
+        queue, no wakep); its M schedules, and the G just readied into runnext runs next."""
+        if move_to(w, self.prog, g, pc):
+            w.set_g(g, status=RUNNABLE)
+            runqput(w, self.cfg, p, g, next=False)
+        w.set_m(m, state=M_SEARCH, g=NO)
 
     def _sync_op(self, w: World, p: int, g: int, ins: Instr, pc: int) -> tuple[int, int]:
         sync, o = self.sync, ins.op
@@ -278,7 +309,8 @@ class Machine:
     # --- syscalls ---------------------------------------------------------------------------
     def _enter_syscall(self, w: World, m: int, p: int, g: int, ins: Instr) -> None:
         """entersyscall (reentersyscall): the P goes to syscall state, linked to the M;
-        entersyscallblock hands it off at once (unless no M could take it)."""
+        entersyscallblock hands it off at once, unless that handoff needs an M and none can
+        be had (the thread limit)."""
         w.set_g(g, status=SYSCALL, left=ins.a)
         w.set_m(m, state=M_SYSCALL)
         w.set_p(p, status=P_SYSCALL)
@@ -366,7 +398,9 @@ class Machine:
     def _steal(self, state: tuple, m: int, p: int, spinning: bool,
                out: list[Successor]) -> None:
         """stealWork: only a spinning M steals, and an M may start spinning only while
-        2 x spinning Ms < procs - idle Ps. One successor per victim with local work."""
+        2 x spinning Ms < procs - idle Ps. One successor per victim with local work.
+        Only an M that starts spinning here clears needspinning (becomeSpinning); one that
+        already spins (woken by wakep or handoffp) leaves the flag as it is."""
         cfg = self.cfg
         ps = state[S_PS]
         nspin = sum(1 for M in state[S_MS] if M[M_SPINNING])
@@ -383,7 +417,8 @@ class Machine:
                 "1" if cfg.steal == "one" else str(len(ps[q][P_RING]) - len(ps[q][P_RING]) // 2))
 
             w = World(state)
-            become_spinning(w, m)
+            if not spinning:
+                become_spinning(w, m)
             g = _steal_from(w, cfg, p, q)
             execute(w, cfg, m, p, g, inherit=False)
             resetspinning(w, cfg, m)
@@ -391,7 +426,8 @@ class Machine:
                         w.freeze()))
         if not victims:
             def give_up(w: World) -> None:
-                become_spinning(w, m)
+                if not spinning:
+                    become_spinning(w, m)
                 w.set_m(m, state=M_GIVEUP)
 
             self._emit(out, state, self._m_step(m, "search: spinning, nothing to steal", p=p),
@@ -512,8 +548,9 @@ class Machine:
 
     # --- the netpoller and timers -----------------------------------------------------------
     def _pollers(self, state: tuple, out: list[Successor]) -> None:
-        """netpoll / timer firing -> injectglist: the G joins the global queue and one idle
-        P, if any, goes to a non-spinning M (even with wakep = off)."""
+        """netpoll / timer firing -> injectglist without a P: the G joins the global queue
+        and one idle P, if any, goes to a non-spinning M (even with wakep = off); with no
+        idle P, startIdle's pidlegetSpinning sets needspinning."""
         for want, actor in ((op.NETREAD, "netpoller"), (op.SLEEP, "timers")):
             for g, G in enumerate(state[S_GS]):
                 if G[G_STATUS_] == WAITING and self.instr(G).op == want:
@@ -526,10 +563,12 @@ class Machine:
             return
         w.set_g(g, status=RUNNABLE)
         w.globalq.append(g)
-        if w.pidle:
-            m = available_m(w, self.cfg)
-            if m != NO:
-                startm(w, m, w.pidle.pop(), spinning=False)
+        if not w.pidle:
+            w.needspin = 1
+            return
+        m = available_m(w, self.cfg)
+        if m != NO:
+            startm(w, m, w.pidle.pop(), spinning=False)
 
     # --- step names -------------------------------------------------------------------------
     def _chan_op(self, kind: str, ch: int) -> str:

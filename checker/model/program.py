@@ -5,10 +5,17 @@ every goroutine runs one flat array; a `return` inside an inlined callee is a ju
 callee's end. A goroutine's local state is then just (pc, ticks left, loop counters).
 
 Instructions are either *actions* (a step of the goroutine: a tick, a channel operation, ...)
-or *control* (jumps and loop tests). Control never is a step on its own: after every action
-the pc is advanced through control instructions to the next action or the end ("calls,
-returns, loop tests and a G's exit fold into the neighbouring steps", model.md). Each action
-carries `safe`: whether the boundary before it is a cooperative safe point.
+or *control* (jumps, loop tests, call marks). Control never is a step on its own: after every
+action the pc is advanced through control instructions to the next action or the end ("calls,
+returns, loop tests and a G's exit fold into the neighbouring steps", model.md).
+
+Cooperative safe points (model.md): the boundary before every action but `spin` is one, so
+those actions carry `safe = True`. The boundary before a `spin` is one only if the path to it
+crossed a call (a function's prologue checks for preemption): that depends on the path, not
+on the pc (`f(); for { spin(1) }` reaches the spin through the call once, then through the
+loop's back-edge), so an inlined call leaves a CALL mark in the code and the goroutine
+remembers crossing it (`state.AT_CALL`). A goroutine's start does not count as a call (see
+`goroutine.new_g`).
 """
 
 from __future__ import annotations
@@ -20,8 +27,8 @@ from gocheck.lang import ast
 # Action opcodes (each is a step of its goroutine).
 WORK, SPIN, SYSCALL, NETREAD, SLEEP, GO, SEND, RECV, RANGE, CLOSE = range(10)
 LOCK, UNLOCK, WGADD, WGWAIT, GOSCHED, SELECT = range(10, 16)
-# Control opcodes (folded into the neighbouring step).
-JUMP, LOOP_TEST, LOOP_NEXT, END = range(16, 20)
+# Control opcodes (folded into the neighbouring step). CALL marks an inlined call's entry.
+JUMP, LOOP_TEST, LOOP_NEXT, END, CALL = range(16, 21)
 
 ACTIONS = frozenset(range(16))
 
@@ -54,7 +61,7 @@ class Program:
     WORK/SPIN a=ticks; SYSCALL a=ticks b=1 if block; GO a=function id; SEND/RECV/CLOSE a=chan;
     RANGE a=chan b=exit pc; LOCK/UNLOCK a=mutex; WGADD a=wg b=delta; WGWAIT a=wg;
     SELECT c=((kind, chan, target pc), ...) with kind "send"/"recv", b=default pc or -1;
-    JUMP a=target; LOOP_TEST a=slot b=count c=exit pc; LOOP_NEXT a=slot b=test pc.
+    JUMP a=target; LOOP_TEST a=slot b=count c=exit pc; LOOP_NEXT a=slot b=test pc; CALL (none).
     """
 
     functions: tuple[Function, ...]
@@ -77,13 +84,9 @@ class _FunctionCompiler:
         self.code: list[Instr] = []
         self.loops = 0
         self.return_patches: list[list[int]] = []  # per inlined call, JUMPs to patch
-        self.safe_next = True  # the boundary before the next action is a safe point
 
     def emit(self, op: int, a: int = 0, b: int = 0, c: object = None, *, line: int = 0,
              safe: bool = True) -> int:
-        if op in ACTIONS:
-            safe = safe or self.safe_next
-            self.safe_next = False
         self.code.append(Instr(op, a, b, c, safe, line))
         return len(self.code) - 1
 
@@ -149,7 +152,7 @@ class _FunctionCompiler:
                 self.patch(test, b=len(self.code))
             case ast.ForEver(body=body):
                 top = len(self.code)
-                if not _must_act(body):
+                if _first_step(body, c.bodies) == _FALLS:
                     # A loop with no action would spin without a step: it is one.
                     self.emit(SPIN, 1, line=line, safe=False)
                 self.block(body)
@@ -175,7 +178,6 @@ class _FunctionCompiler:
         ends: list[int] = []
         for case in cases:
             start = len(self.code)
-            self.safe_next = True  # completing a channel operation is a safe point
             self.block(case.body)
             ends.append(self.emit(JUMP, -1, line=line))
             if case.kind == "default":
@@ -187,23 +189,35 @@ class _FunctionCompiler:
         self.patch(at, b=default, c=tuple(arms))
 
     def inline(self, name: str) -> None:
-        self.safe_next = True  # a call is a safe point
+        self.emit(CALL)  # the callee's prologue: a safe point even before a spin
         self.return_patches.append([])
         self.block(self.compiler.bodies[name])
         for j in self.return_patches.pop():
             self.patch(j, a=len(self.code))
-        self.safe_next = True  # returning from a call is a safe point too
 
 
-def _must_act(block: ast.Block) -> bool:
-    """Whether every pass through `block` takes at least one step (calls count as empty)."""
+_ACTS, _RETURNS, _FALLS = range(3)
+
+
+def _first_step(block: ast.Block, bodies: dict[str, ast.Block]) -> int:
+    """How a pass through `block` goes: it surely takes a step (_ACTS), or surely reaches a
+    `return` first (_RETURNS), or may reach its end without either (_FALLS). Called bodies
+    are looked into; a `return` inside one ends only that call."""
     for s in block.stmts:
-        if isinstance(s, ast.ForCount):
-            if s.count > 0 and _must_act(s.body):
-                return True
-        elif not isinstance(s, ast.Call):
-            return True
-    return False
+        if isinstance(s, ast.Return):
+            return _RETURNS
+        if isinstance(s, ast.Call):
+            if _first_step(bodies[s.func], bodies) == _ACTS:
+                return _ACTS
+        elif isinstance(s, ast.ForCount):
+            if s.count > 0 and (r := _first_step(s.body, bodies)) != _FALLS:
+                return r
+        elif isinstance(s, ast.ForEver):
+            r = _first_step(s.body, bodies)
+            return _ACTS if r == _FALLS else r  # an empty pass gets a spin tick
+        else:
+            return _ACTS
+    return _FALLS
 
 
 class _Compiler:

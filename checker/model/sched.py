@@ -33,16 +33,17 @@ from gocheck.model.state import (
 )
 
 
-def runqput(w: World, cfg: MachineConfig, p: int, g: int) -> None:
-    """runqput(pp, gp, next=true) and runqputslow: runnext, then the ring, then overflow.
+def runqput(w: World, cfg: MachineConfig, p: int, g: int, *, next: bool = True) -> None:
+    """runqput(pp, gp, next) and runqputslow: runnext, then the ring, then overflow.
 
     The G that was in runnext moves to the ring's tail; a full ring sends its first half and
-    then that G to the global queue's tail.
+    then that G to the global queue's tail. With next=False (goyield) or `runnext = off` the
+    G itself goes to the ring's tail.
     """
     pp = w.ps[p]
     ring = pp[P_RING]
     runnext = pp[P_RUNNEXT]
-    if cfg.runnext:
+    if cfg.runnext and next:
         kicked, runnext = runnext, g
     else:
         kicked = g

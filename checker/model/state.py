@@ -15,8 +15,9 @@ Layout of a state tuple (indices are the `S_*` constants):
   fatal     0 or a FATAL_* code: a fatal error of the modelled program ended it
 
 Canonical forms keep the state space small: a dead G keeps only its function; an unused loop
-counter is 0; `left` is 0 when no tick-based instruction is under way; an M that does not
-hold a P has p = -1, and so on.
+counter is 0; `left` is 0 when no tick-based instruction is under way (AT_CALL at a `spin`
+not yet started whose boundary is a call's cooperative safe point, see `program`); an M that
+does not hold a P has p = -1, and so on.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ FATAL_MESSAGES = (
 )
 
 NO = -1  # no P, no M, no G, no runnext
+AT_CALL = -1  # G left: before a spin's first tick, reached through a call (a safe point)
 
 
 def waiter(g: int, case: int) -> int:

@@ -1,14 +1,17 @@
 """Synchronisation rules: channels, select, mutexes, WaitGroups (chan.go, sema.go, sync).
 
 Each operation of the running G returns what happened to it: CONTINUE (it completed and the
-G goes on at the returned pc), PARK (it blocks; its entry is queued), or FATAL (a fatal error
-of the modelled program, already recorded in the world). A blocking operation completes in
-the step that releases it: the releaser moves the parked G on and readies it. Receives also
-return CLOSED when the channel is closed and drained (a range loop then ends).
+G goes on at the returned pc), PARK (it blocks; its entry is queued), FATAL (a fatal error
+of the modelled program, already recorded in the world), or YIELD (it completed and the G
+yields its P, as the runtime's semrelease does after a direct handoff). A blocking operation
+completes in the step that releases it: the releaser moves the parked G on and readies it.
+Receives also return CLOSED when the channel is closed and drained (a range loop then ends).
 
-Abstractions: the mutex is always in starvation mode (Unlock hands it to the first waiter;
-normal-mode barging is not modelled); values sent are not modelled; a WaitGroup counter
-saturates at `WG_LIMIT` to keep the state space finite.
+Abstractions: the mutex is always in starvation mode: Unlock hands it to the first waiter
+and, as semrelease(handoff=true) does, the unlocker then yields (goyield: its P's ring tail)
+so that the waiter, in runnext, runs at once with the rest of the slice; normal-mode barging
+is not modelled. Values sent are not modelled; a WaitGroup counter saturates at `WG_LIMIT`
+to keep the state space finite.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from gocheck.model.state import (
     waiter_g,
 )
 
-CONTINUE, PARK, FATAL, CLOSED = range(4)
+CONTINUE, PARK, FATAL, CLOSED, YIELD = range(5)
 WG_LIMIT = 1 << 15
 
 
@@ -157,12 +160,12 @@ class Sync:
         if not held:
             w.fatal = FATAL_UNLOCK
             return FATAL
-        if waiters:  # starvation mode: direct handoff to the first waiter
+        if waiters:  # starvation mode: direct handoff to the first waiter, then goyield
             w.mutexes[mu] = (1, waiters[1:])
             first = waiters[0]
             wake(w, self.prog, self.cfg, p, first, w.gs[first][G_PC] + 1)
-        else:
-            w.mutexes[mu] = (0, waiters)
+            return YIELD
+        w.mutexes[mu] = (0, waiters)
         return CONTINUE
 
     # --- WaitGroups -------------------------------------------------------------------------

@@ -58,6 +58,8 @@ def _count_g(status: int) -> Reader:
 
 
 def _done(m: Machine, s: tuple, func: object) -> int:
+    """Every goroutine started with `func` (by `go`, or main) has finished: 1 before any is
+    spawned; a call of `func` inlined into another goroutine does not count."""
     fid = m.prog.function_id(str(func))
     return int(all(G[G_STATUS_] == DEAD for G in s[S_GS] if G[G_FUNC] == fid))
 
