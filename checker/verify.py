@@ -38,16 +38,30 @@ class Verification:
         return replay(self.machine, list(steps))
 
 
+def build(spec: ast.Spec) -> Machine:
+    """Check and compile a parsed spec (SpecError on bad input)."""
+    check_or_raise(spec)
+    return Machine(compile_program(spec), machine_config(spec))
+
+
 def load(path: str) -> tuple[ast.Spec, Machine]:
     """Parse, check and compile a spec file (SpecError/InputError on bad input)."""
     spec = parse_file(path)
-    check_or_raise(spec)
-    return spec, Machine(compile_program(spec), machine_config(spec))
+    return spec, build(spec)
 
 
 def verify(path: str, *, properties: tuple[str, ...] = (), limits: Limits = Limits(),
            progress: Callable[..., None] | None = None) -> Verification:
-    spec, machine = load(path)
+    """Verify a spec file (see `verify_spec`)."""
+    return verify_spec(parse_file(path), properties=properties, limits=limits,
+                       progress=progress)
+
+
+def verify_spec(spec: ast.Spec, *, properties: tuple[str, ...] = (),
+                limits: Limits = Limits(),
+                progress: Callable[..., None] | None = None) -> Verification:
+    """Explore a parsed spec and decide its properties (its own, the defaults, or `only`)."""
+    machine = build(spec)
     props = properties_for(spec, machine, properties)
     result = explore(
         machine,
