@@ -7,15 +7,18 @@ prints nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gocheck.explore.engine import ExploreResult, explore, replay
+from gocheck.explore.result import PropertyResult
+from gocheck.explore.symmetry import Quotient, concretize
 from gocheck.lang import ast
 from gocheck.lang.check import check_or_raise
 from gocheck.lang.parser import parse_file
 from gocheck.model.config import machine_config
 from gocheck.model.machine import Machine
 from gocheck.model.program import compile_program
+from gocheck.model.symmetry import canonical
 from gocheck.props.library import LivenessProperty, SafetyProperty, properties_for
 
 
@@ -26,12 +29,24 @@ class Limits:
 
 
 @dataclass(frozen=True, slots=True)
+class Reductions:
+    """State-space reductions to apply; each keeps every verdict it is applied to.
+
+    symmetry: explore one state per class of states that differ only in M names (safety
+    properties only: a run that checks a liveness property explores the full graph).
+    """
+
+    symmetry: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Verification:
     """What `verify` found for one spec: the engine's result and the machine it ran on."""
 
     spec: ast.Spec
     machine: Machine
     result: ExploreResult
+    reduced_by: tuple[str, ...] = ()
 
     def states_of(self, steps: tuple) -> list[tuple]:
         """The states a counterexample passes through (replayed through the model)."""
@@ -51,26 +66,38 @@ def load(path: str) -> tuple[ast.Spec, Machine]:
 
 
 def verify(path: str, *, properties: tuple[str, ...] = (), limits: Limits = Limits(),
+           reductions: Reductions = Reductions(),
            progress: Callable[..., None] | None = None) -> Verification:
     """Verify a spec file (see `verify_spec`)."""
     return verify_spec(parse_file(path), properties=properties, limits=limits,
-                       progress=progress)
+                       reductions=reductions, progress=progress)
 
 
 def verify_spec(spec: ast.Spec, *, properties: tuple[str, ...] = (),
-                limits: Limits = Limits(),
+                limits: Limits = Limits(), reductions: Reductions = Reductions(),
                 progress: Callable[..., None] | None = None) -> Verification:
     """Explore a parsed spec and decide its properties (its own, the defaults, or `only`)."""
     machine = build(spec)
     props = properties_for(spec, machine, properties)
-    result = explore(
-        machine,
-        [p for p in props if isinstance(p, SafetyProperty)],
-        [p for p in props if isinstance(p, LivenessProperty)],
-        max_states=limits.max_states,
-        max_seconds=limits.max_seconds,
-        progress=progress,
-    )
+    safety = [p for p in props if isinstance(p, SafetyProperty)]
+    liveness = [p for p in props if isinstance(p, LivenessProperty)]
+    symmetric = reductions.symmetry and not liveness
+    system = Quotient(machine, canonical) if symmetric else machine
+    result = explore(system, safety, liveness, max_states=limits.max_states,
+                     max_seconds=limits.max_seconds, progress=progress)
+    if symmetric:
+        result.properties[:] = [_concrete(r, machine, result) for r in result.properties]
     order = {p.name: i for i, p in enumerate(props)}
     result.properties.sort(key=lambda r: order[r.name])
-    return Verification(spec, machine, result)
+    return Verification(spec, machine, result, ("symmetry",) if symmetric else ())
+
+
+def _concrete(r: PropertyResult, machine: Machine, result: ExploreResult) -> PropertyResult:
+    """Map a counterexample over canonical states back to a run of the machine; its state
+    ids still name the (canonical) states of the reduced graph."""
+    cx = r.counterexample
+    if cx is None or result.graph is None:
+        return r
+    classes = [result.graph.decode(sid) for sid in cx.states]
+    steps = tuple(concretize(machine, canonical, classes))
+    return replace(r, counterexample=replace(cx, steps=steps))

@@ -16,7 +16,7 @@ from gocheck.lang.diagnostics import render_all
 from gocheck.lang.parser import read_source
 from gocheck.report.progress import SearchProgress
 from gocheck.report.verdicts import exit_code, render_text, to_json
-from gocheck.verify import Limits, Verification, verify
+from gocheck.verify import Limits, Reductions, Verification, verify
 
 
 @click.command("verify")
@@ -30,17 +30,21 @@ from gocheck.verify import Limits, Verification, verify
               help="Stop after this many states (verdicts become unknown).")
 @click.option("--max-seconds", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Stop after this many seconds (verdicts become unknown).")
+@click.option("--symmetry/--no-symmetry", default=False, show_default=True,
+              help="Explore one state per class of states that differ only in M names "
+                   "(safety properties only).")
 def command(specs: tuple[str, ...], as_json: bool, engine: str, properties: tuple[str, ...],
-            max_states: int | None, max_seconds: float | None) -> None:
+            max_states: int | None, max_seconds: float | None, symmetry: bool) -> None:
     """Explore every interleaving of each SPEC and check its properties."""
     limits = Limits(max_states, max_seconds)
+    reductions = Reductions(symmetry=symmetry)
     done: list[Verification] = []
     bad_input = False
     for path in specs:
         try:
             with SearchProgress(path, enabled=not as_json) as progress:
                 done.append(verify(path, properties=properties, limits=limits,
-                                   progress=progress.update))
+                                   reductions=reductions, progress=progress.update))
         except SpecError as err:
             bad_input = True
             click.echo(render_all(err.diagnostics, {path: read_source(path)}), err=True)
