@@ -14,7 +14,9 @@ import click
 from gocheck import __version__
 from gocheck.errors import GocheckError
 
-COMMANDS: tuple[str, ...] = ("check", "fmt", "verify", "trace")
+COMMANDS: tuple[str, ...] = (
+    "check", "fmt", "verify", "trace", "explain", "report", "graph",
+)
 
 
 class _Group(click.Group):

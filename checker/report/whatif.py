@@ -1,0 +1,55 @@
+"""What would change a verdict: the same program on a machine with one key set back to the
+real runtime's behaviour, checked by the explicit engine rather than guessed.
+
+Only the keys that model a broken or older runtime are tried, and only when the spec moves
+them away from their default: `handoff`, `wakep`, `sysmon`, `preemption`, `steal`,
+`runnext`. Each check is one bounded exploration; a verdict the bound cannot decide is
+reported as undecided, never as a fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from gocheck.explore.engine import LivenessProperty, SafetyProperty, explore
+from gocheck.lang import ast
+from gocheck.lang.machine_keys import KEYS
+from gocheck.model.machine import Machine
+from gocheck.props.library import properties_for
+
+RUNTIME_KEYS = ("preemption", "handoff", "wakep", "sysmon", "steal", "runnext")
+MAX_STATES = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class WhatIf:
+    """`key = value` (its default) gives `verdict` for the property."""
+
+    key: str
+    value: str
+    verdict: str
+
+    def text(self, prop: str) -> str:
+        outcome = {"holds": f"{prop} holds",
+                   "violated": f"{prop} is still violated",
+                   "unknown": f"undecided within {MAX_STATES:,} states"}[self.verdict]
+        return f"`{self.key} = {self.value}` ({KEYS[self.key].doc}): {outcome} (checked)"
+
+
+def what_ifs(spec: ast.Spec, machine: Machine, prop: str) -> list[WhatIf]:
+    """One check per runtime key the spec sets away from its default."""
+    types = {f.name: f.type for f in fields(machine.cfg)}
+    out = []
+    for key in RUNTIME_KEYS:
+        default = str(KEYS[key].default)
+        value = getattr(machine.cfg, key)
+        typed = default == "on" if types[key] == "bool" else default
+        if value == typed:
+            continue
+        other = Machine(machine.prog, machine.cfg.with_values(**{key: typed}))
+        props = properties_for(spec, other, (prop,))
+        result = explore(other, [p for p in props if isinstance(p, SafetyProperty)],
+                         [p for p in props if isinstance(p, LivenessProperty)],
+                         max_states=MAX_STATES)
+        out.append(WhatIf(key, default, result.properties[0].verdict))
+    return out
