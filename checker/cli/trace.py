@@ -2,6 +2,8 @@
 
 Exit codes: 0 consistent, 1 inconsistent (the first broken rule is reported with its event
 index, time and the states involved), 2 unreadable input (with a byte offset or line).
+With `--spec SPEC`, a consistent trace is also checked for conformance to the spec (see
+`gocheck.traces.conformance`); a goroutine that does what its function cannot is exit 1.
 """
 
 from __future__ import annotations
@@ -9,7 +11,10 @@ from __future__ import annotations
 import json
 
 import click
+
+from gocheck.cli.simulate import load_machine
 from gocheck.traces.check import TraceReport, check_file
+from gocheck.traces.conformance import Conformance, check_trace_file
 from gocheck.traces.load import FORMATS
 from gocheck.traces.properties import parse_check
 
@@ -22,20 +27,31 @@ from gocheck.traces.properties import parse_check
 @click.option("--check", "checks", multiple=True, metavar="PROPERTY[=T]",
               help="Also measure a property: work_conserving, syscall_handoff, preemption"
                    " (with a bound T such as 2ms) or fork_join. Repeatable.")
+@click.option("--spec", type=click.Path(dir_okay=False),
+              help="Also check that each goroutine blocks only as its function in this"
+                   " spec allows (conformance).")
 @click.pass_context
 def command(ctx: click.Context, file: str, fmt: str | None, as_json: bool,
-            checks: tuple[str, ...]) -> None:
+            checks: tuple[str, ...], spec: str | None) -> None:
     """Check the runtime trace FILE against Go's scheduler state machines.
 
-    Exit status: 0 consistent (and every --check holds), 1 inconsistent or a property
-    violated, 2 unreadable input.
+    Exit status: 0 consistent (and every --check holds, and the trace conforms to
+    --spec), 1 inconsistent, a property violated or not conforming, 2 unreadable input.
     """
+    machine = None if spec is None else load_machine(spec)
     report = check_file(file, fmt, [parse_check(c) for c in checks])
-    click.echo(json.dumps(_document(report), indent=2) if as_json else _text(report))
-    ctx.exit(0 if report.holds else 1)
+    conformance = None
+    if machine is not None and report.valid:  # as for properties: only a consistent trace
+        conformance = check_trace_file(file, report.format, machine.prog)
+    click.echo(json.dumps(_document(report, conformance), indent=2) if as_json
+               else _text(report, spec, conformance))
+    ctx.exit(0 if report.holds and (conformance is None or conformance.holds) else 1)
 
 
-def _document(report: TraceReport) -> dict[str, object]:
+def _document(report: TraceReport, conformance: Conformance | None) -> dict[str, object]:
+    checks = [c.to_json() for c in report.checks]
+    if conformance is not None:
+        checks.append(conformance.to_json())
     return {
         "file": report.file,
         "format": report.format,
@@ -43,11 +59,11 @@ def _document(report: TraceReport) -> dict[str, object]:
         "events": report.summary.events,
         "goroutines": report.summary.goroutines,
         "error": report.error.to_json() if report.error else None,
-        "checks": [c.to_json() for c in report.checks],
+        "checks": checks,
     }
 
 
-def _text(report: TraceReport) -> str:
+def _text(report: TraceReport, spec: str | None, conformance: Conformance | None) -> str:
     s = report.summary
     verdict = "consistent" if report.valid else "INCONSISTENT"
     lines = [f"{report.file}: {verdict} ({report.format} format)",
@@ -72,9 +88,22 @@ def _text(report: TraceReport) -> str:
         if c.worst is not None:
             lines.append(f"    worst window: start t={c.worst.start},"
                          f" {c.worst.length / 1e6:.3f} ms, {' '.join(c.worst.resources)}")
+    if conformance is not None:
+        lines.extend(_conformance_text(spec, conformance))
     if report.expectation is not None:
         exp = report.expectation
         want = "SUCCESS" if exp.success else f"FAILURE {exp.pattern!r}"
         agree = exp.matches(None if err is None else err.message)
         lines.append(f"  test case expects {want}: {'agrees' if agree else 'DISAGREES'}")
     return "\n".join(lines)
+
+
+def _conformance_text(spec: str | None, c: Conformance) -> list[str]:
+    checked = f"{c.checked} goroutine{'s' if c.checked != 1 else ''} checked"
+    if c.first is None:
+        return [f"  conformance to {spec}: holds ({checked})"]
+    f = c.first
+    expected = ", ".join(f.expected) or "nothing more"
+    return [f"  conformance to {spec}: VIOLATED ({checked})",
+            f"    event #{f.event} at t={f.time}: G{f.goroutine} ({f.function}) {f.seen};"
+            f" the spec allows here: {expected}"]

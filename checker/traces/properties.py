@@ -56,7 +56,7 @@ class PropertyResult:
         worst = None if self.worst is None else {
             "start": self.worst.start, "length": self.worst.length,
             "resources": list(self.worst.resources)}
-        return {"property": self.name, "threshold_ns": self.threshold,
+        return {"name": self.name, "threshold_ns": self.threshold,
                 "verdict": "holds" if self.holds else "violated", "windows": self.windows,
                 "worst": worst}
 

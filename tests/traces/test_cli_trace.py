@@ -120,9 +120,9 @@ def test_checks_in_json_and_exit_code() -> None:
     doc = json.loads(out)
     assert doc["verdict"] == "valid"
     fork, preempt = doc["checks"]
-    assert fork["property"] == "fork_join" and fork["verdict"] == "violated"
+    assert fork["name"] == "fork_join" and fork["verdict"] == "violated"
     assert set(fork["worst"]) == {"start", "length", "resources"}
-    assert preempt == {**preempt, "property": "preemption", "threshold_ns": 10**9,
+    assert preempt == {**preempt, "name": "preemption", "threshold_ns": 10**9,
                        "verdict": "holds"}
 
 
