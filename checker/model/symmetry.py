@@ -71,8 +71,11 @@ def _g_places(state: tuple) -> dict[int, list[tuple]]:
 
 def _rename_gs(state: tuple) -> tuple:
     gs = state[S_GS]
-    places = _g_places(state)
-    order = [0, *sorted(range(1, len(gs)), key=lambda g: (gs[g], places.get(g, ())))]
+    if len(set(gs[1:])) == len(gs) - 1:  # no two Gs alike: their own state orders them
+        order = [0, *sorted(range(1, len(gs)), key=gs.__getitem__)]
+    else:
+        places = _g_places(state)
+        order = [0, *sorted(range(1, len(gs)), key=lambda g: (gs[g], places.get(g, ())))]
     if order == list(range(len(gs))):
         return state
     new = {old: n for n, old in enumerate(order)}
