@@ -10,10 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from gocheck.explore.engine import ExploreResult, explore, replay
+from gocheck.explore.livelock import GraphProperty, decide
 from gocheck.explore.result import PropertyResult
 from gocheck.explore.symmetry import Quotient, concretize
 from gocheck.lang import ast
 from gocheck.lang.check import check_or_raise
+from gocheck.lang.machine_keys import with_runtime
 from gocheck.lang.parser import parse_file
 from gocheck.model.config import machine_config
 from gocheck.model.machine import Machine
@@ -59,17 +61,20 @@ def build(spec: ast.Spec) -> Machine:
     return Machine(compile_program(spec), machine_config(spec))
 
 
-def load(path: str) -> tuple[ast.Spec, Machine]:
-    """Parse, check and compile a spec file (SpecError/InputError on bad input)."""
+def load(path: str, runtime: str | None = None) -> tuple[ast.Spec, Machine]:
+    """Parse, check and compile a spec file (SpecError/InputError on bad input); `runtime`
+    names a Go version preset (`runtime = "go1.16"`) that the spec's own keys override."""
     spec = parse_file(path)
+    spec = spec if runtime is None else with_runtime(spec, runtime)
     return spec, build(spec)
 
 
 def verify(path: str, *, properties: tuple[str, ...] = (), limits: Limits = Limits(),
            reductions: Reductions = Reductions(),
-           progress: Callable[..., None] | None = None) -> Verification:
-    """Verify a spec file (see `verify_spec`)."""
-    return verify_spec(parse_file(path), properties=properties, limits=limits,
+           progress: Callable[..., None] | None = None,
+           runtime: str | None = None) -> Verification:
+    """Verify a spec file (see `verify_spec`), on a Go version's preset if `runtime`."""
+    return verify_spec(load(path, runtime)[0], properties=properties, limits=limits,
                        reductions=reductions, progress=progress)
 
 
@@ -77,14 +82,24 @@ def verify_spec(spec: ast.Spec, *, properties: tuple[str, ...] = (),
                 limits: Limits = Limits(), reductions: Reductions = Reductions(),
                 progress: Callable[..., None] | None = None) -> Verification:
     """Explore a parsed spec and decide its properties (its own, the defaults, or `only`)."""
-    machine = build(spec)
+    return verify_machine(spec, build(spec), properties=properties, limits=limits,
+                          reductions=reductions, progress=progress)
+
+
+def verify_machine(spec: ast.Spec, machine: Machine, *, properties: tuple[str, ...] = (),
+                   limits: Limits = Limits(), reductions: Reductions = Reductions(),
+                   progress: Callable[..., None] | None = None) -> Verification:
+    """Decide the spec's properties on a given machine (the spec's own, or one with some
+    machine keys changed, as `gocheck explain` tries)."""
     props = properties_for(spec, machine, properties)
     safety = [p for p in props if isinstance(p, SafetyProperty)]
     liveness = [p for p in props if isinstance(p, LivenessProperty)]
-    symmetric = reductions.symmetry and not liveness
+    graphs = [p for p in props if isinstance(p, GraphProperty)]
+    symmetric = reductions.symmetry and not liveness and not graphs
     system = Quotient(machine, canonical) if symmetric else machine
     result = explore(system, safety, liveness, max_states=limits.max_states,
                      max_seconds=limits.max_seconds, progress=progress)
+    result.properties += [decide(p, result) for p in graphs]
     if symmetric:
         result.properties[:] = [_concrete(r, machine, result) for r in result.properties]
     order = {p.name: i for i, p in enumerate(props)}

@@ -15,7 +15,7 @@ from gocheck import __version__
 from gocheck.errors import GocheckError
 
 COMMANDS: tuple[str, ...] = (
-    "check", "fmt", "verify", "trace", "explain", "report", "graph", "simulate",
+    "check", "fmt", "verify", "trace", "explain", "report", "graph", "simulate", "export",
 )
 
 

@@ -13,6 +13,7 @@ import click
 
 from gocheck.errors import GocheckError, SpecError
 from gocheck.lang.diagnostics import render_all
+from gocheck.lang.machine_keys import PRESETS
 from gocheck.lang.parser import read_source
 from gocheck.report.progress import SearchProgress
 from gocheck.report.verdicts import exit_code, render_text, to_json
@@ -33,8 +34,12 @@ from gocheck.verify import Limits, Reductions, Verification, verify
 @click.option("--symmetry/--no-symmetry", default=False, show_default=True,
               help="Explore one state per class of states that differ only in M names "
                    "(safety properties only).")
+@click.option("--runtime", type=click.Choice(list(PRESETS)), default=None,
+              help="Set every scheduler switch as this Go version had it (keys the spec "
+                   "sets itself still win).")
 def command(specs: tuple[str, ...], as_json: bool, engine: str, properties: tuple[str, ...],
-            max_states: int | None, max_seconds: float | None, symmetry: bool) -> None:
+            max_states: int | None, max_seconds: float | None, symmetry: bool,
+            runtime: str | None) -> None:
     """Explore every interleaving of each SPEC and check its properties."""
     limits = Limits(max_states, max_seconds)
     reductions = Reductions(symmetry=symmetry)
@@ -44,7 +49,8 @@ def command(specs: tuple[str, ...], as_json: bool, engine: str, properties: tupl
         try:
             with SearchProgress(path, enabled=not as_json) as progress:
                 done.append(verify(path, properties=properties, limits=limits,
-                                   reductions=reductions, progress=progress.update))
+                                   reductions=reductions, progress=progress.update,
+                                   runtime=runtime))
         except SpecError as err:
             bad_input = True
             click.echo(render_all(err.diagnostics, {path: read_source(path)}), err=True)

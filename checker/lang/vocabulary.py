@@ -11,7 +11,8 @@ from collections.abc import Iterable
 # `check NAME`: the property library.
 PROPERTIES: tuple[str, ...] = (
     "fork_join", "no_deadlock", "no_fatal", "work_conserving", "strict_work_conserving",
-    "syscall_handoff", "starvation_free", "terminates",
+    "syscall_handoff", "starvation_free", "terminates", "spinning_p_empty", "idle_p_empty",
+    "no_scheduler_livelock",
 )
 
 # Observables an invariant reads by name.

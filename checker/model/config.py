@@ -26,6 +26,18 @@ class MachineConfig:
     handoff: bool
     wakep: bool
     global_check: int
+    # Switches restoring historical rules (bug-zoo.md); each default is today's rule.
+    recheck: str = "needspinning"  # needspinning | spinning | all
+    recheck_order: str = "stop_first"  # stop_first | recheck_first
+    runq_empty: str = "with_runnext"  # with_runnext | ring_only
+    runnext_without_sysmon: bool = False
+    gosched_wakep: bool = True
+    retake_slice_check: str = "urgent"  # urgent | all | running_only
+
+    @property
+    def sampling_sysmon(self) -> bool:
+        """sysmon samples each P and remembers what it saw (bug-zoo G6, Z8)."""
+        return self.retake_slice_check != "urgent"
 
     def with_values(self, **changes: object) -> MachineConfig:
         return replace(self, **changes)

@@ -7,7 +7,9 @@ An M's state says which step it takes next:
   RUNNING  a step of its G (a tick or a statement), or a preemption at a preemption point
   SEARCH   schedule's search (findRunnable's local, global, steal), one successor per victim
   GIVEUP   schedule's give-up: a last global-queue look, needspinning, release the P
-  RECHECK  a former spinner's recheck of every queue after releasing its P (Go >= 1.17)
+  RECHECK  a former spinner's recheck of every queue after releasing its P (Go >= 1.17);
+           with `recheck_order = recheck_first`, the stop of a spinner that rechecked first
+  RECHECK_IDLE  the recheck of an M that was not spinning (`recheck = all`, Go <= 1.16)
   SYSCALL  a syscall tick, or the syscall's exit once its ticks are done
   PARKED / UNBORN: no step of its own; other actors wake or create it.
 
@@ -43,11 +45,13 @@ from gocheck.model.sched import (
     global_batch,
     handoff_possible,
     handoffp,
+    has_local_work,
     park_m,
     pidleput,
     ready,
     resetspinning,
     runqput,
+    set_needspinning,
     slice_tick,
     startm,
     wakep,
@@ -64,6 +68,7 @@ from gocheck.model.state import (
     M_GIVEUP,
     M_P,
     M_RECHECK,
+    M_RECHECK_IDLE,
     M_RUNNING,
     M_SEARCH,
     M_SPINNING,
@@ -76,6 +81,8 @@ from gocheck.model.state import (
     P_RING,
     P_RUNNEXT,
     P_RUNNING,
+    P_SEEN_SLICE,
+    P_SEEN_SYSCALL,
     P_SLICE,
     P_STATUS_,
     P_SYSCALL,
@@ -115,7 +122,9 @@ class Machine:
         cfg, prog = self.cfg, self.prog
         main = new_g(prog, prog.main, RUNNING)
         ended = int(main[G_STATUS_] == DEAD)
-        ps = [(P_RUNNING, 0, (), NO, 0, 0)] + [(P_IDLE, NO, (), NO, 0, 0)] * (cfg.procs - 1)
+        memory = (0, 0) if cfg.sampling_sysmon else ()
+        ps = [(P_RUNNING, 0, (), NO, 0, 0, *memory)] + [(P_IDLE, NO, (), NO, 0, 0, *memory)] * (
+            cfg.procs - 1)
         ms = [(M_RUNNING, 0, 0, False)] + [(M_UNBORN, NO, NO, False)] * (cfg.threads - 1)
         return (
             (main,), tuple(ps), tuple(ms), (), tuple(range(cfg.procs - 1, 0, -1)), (), 0,
@@ -140,7 +149,9 @@ class Machine:
                 self._search(state, m, M[M_P], out)
             elif kind == M_GIVEUP:
                 self._give_up(state, m, M[M_P], out)
-            elif kind == M_RECHECK:
+            elif kind == M_RECHECK and M[M_P] != NO:
+                self._stop_after_recheck(state, m, M[M_P], out)
+            elif kind in (M_RECHECK, M_RECHECK_IDLE):
                 self._recheck(state, m, out)
             elif kind == M_SYSCALL:
                 self._syscall(state, m, M, retakable, out)
@@ -148,6 +159,8 @@ class Machine:
             self._retake(state, p, out)
         for p in requests:
             self._preempt_request(state, p, out)
+        for p in self._samples(state):
+            self._sample(state, p, out)
         self._pollers(state, out)
         return out
 
@@ -201,7 +214,13 @@ class Machine:
         w.set_g(g, status=RUNNABLE, preempt=0)
         w.globalq.append(g)
         w.set_m(m, state=M_SEARCH, g=NO)
-        wakep(w, self.cfg)
+        self._gosched_wakep(w)
+
+    def _gosched_wakep(self, w: World) -> None:
+        """goschedImpl's wakep after the global-queue put (Go >= 1.22; #55160). With
+        `gosched_wakep = off` (Go <= 1.21) nobody is woken for the yielded G."""
+        if self.cfg.gosched_wakep:
+            wakep(w, self.cfg)
 
     def _finish_or_park(self, w: World, m: int, g: int, pc: int | None) -> None:
         """After a G's statement: move it on to pc (None: it parked) and let its M schedule
@@ -238,7 +257,7 @@ class Machine:
                 w.set_g(g, status=RUNNABLE)
                 w.globalq.append(g)
             w.set_m(m, state=M_SEARCH, g=NO)
-            wakep(w, cfg)
+            self._gosched_wakep(w)
         else:
             result, target = self._sync_op(w, p, g, ins, pc)
             if result == YIELD:
@@ -314,6 +333,8 @@ class Machine:
         w.set_g(g, status=SYSCALL, left=ins.a)
         w.set_m(m, state=M_SYSCALL)
         w.set_p(p, status=P_SYSCALL)
+        if self.cfg.sampling_sysmon:
+            w.set_p(p, seen_syscall=0)  # a new syscalltick
         if ins.b and self.cfg.handoff and handoff_possible(w, self.cfg, p):
             w.set_p(p, m=NO)
             w.set_m(m, p=NO)
@@ -435,7 +456,8 @@ class Machine:
 
     def _give_up(self, state: tuple, m: int, p: int, out: list[Successor]) -> None:
         """findRunnable's stop: under sched.lock, a last look at the global queue; a
-        non-spinning M that sees needspinning spins instead; else the P goes idle."""
+        non-spinning M that sees needspinning spins instead; else the P goes idle. The
+        switches `recheck_order` and `recheck` change what follows (`_release`)."""
         cfg = self.cfg
         spinning = state[S_MS][m][M_SPINNING]
         if state[S_GLOBALQ]:
@@ -450,24 +472,73 @@ class Machine:
             self._emit(out, state, self._m_step(m, "give up: needspinning, spin again", p=p),
                        spin)
             return
+        if spinning and cfg.recheck_order == "recheck_first":
+            self._recheck_first(state, m, p, out)
+            return
+        self._release(state, m, p, spinning, out)
+
+    def _release(self, state: tuple, m: int, p: int, spinning: bool,
+                 out: list[Successor]) -> None:
+        """releasep + pidleput, then: a spinner stops spinning and rechecks (the runtime's
+        order: decrement nmspinning, then look); a non-spinner parks (Go >= 1.17, #43997) or,
+        with `recheck = all` (Go <= 1.16), rechecks too."""
+        recheck_idle = not spinning and self.cfg.recheck == "all"
 
         def release(w: World) -> None:
             pidleput(w, p)
             if spinning:
                 w.set_m(m, state=M_RECHECK, p=NO, spinning=False)
+            elif recheck_idle:
+                w.set_m(m, state=M_RECHECK_IDLE, p=NO)
             else:
                 park_m(w, m)
 
         label = (f"give up: release P{p}, stop spinning" if spinning
+                 else f"give up: release P{p}, recheck" if recheck_idle
                  else f"give up: release P{p}, park")
         self._emit(out, state, self._m_step(m, label, p=p), release)
+
+    def _recheck_first(self, state: tuple, m: int, p: int, out: list[Successor]) -> None:
+        """`recheck_order = recheck_first` (bug-zoo Z1, the order proc.go's "delicate dance"
+        forbids): the spinner looks at every queue while still spinning and holding its P;
+        work -> search again; nothing -> a later step stops it without looking again, so a
+        submission in between sees a spinner, wakes nobody, and is lost."""
+        if self._visible_work(state):
+            self._emit(out, state, self._m_step(m, "give up: recheck while spinning: work, "
+                                                "search again", p=p),
+                       lambda w: w.set_m(m, state=M_SEARCH))
+            return
+        self._emit(out, state, self._m_step(m, "give up: recheck while spinning: nothing",
+                                            p=p),
+                   lambda w: w.set_m(m, state=M_RECHECK))
+
+    def _stop_after_recheck(self, state: tuple, m: int, p: int,
+                            out: list[Successor]) -> None:
+        """The stop of `recheck_first`: release the P, stop spinning, park; no last look."""
+        def stop(w: World) -> None:
+            pidleput(w, p)
+            park_m(w, m)
+
+        self._emit(out, state, self._m_step(m, f"stop: release P{p}, stop spinning, park",
+                                            p=p), stop)
+
+    def _visible_work(self, state: tuple) -> bool:
+        """What the recheck looks at: the global queue and every non-idle P's local work."""
+        cfg = self.cfg
+        return bool(state[S_GLOBALQ]) or any(
+            Q[P_STATUS_] != P_IDLE and has_local_work(cfg, Q) for Q in state[S_PS])
 
     def _recheck(self, state: tuple, m: int, out: list[Successor]) -> None:
         """The spinning-to-non-spinning dance: with nmspinning already decremented, look at
         the global queue and every non-idle P once more; work and an idle P -> take it and
-        spin; work and no idle P -> needspinning; then park."""
-        work = bool(state[S_GLOBALQ]) or any(
-            Q[P_STATUS_] != P_IDLE and (Q[P_RING] or Q[P_RUNNEXT] != NO) for Q in state[S_PS])
+        spin; work and no idle P -> needspinning; then park.
+
+        `recheck = all` (Go <= 1.16): an M that was not spinning rechecks too and takes the
+        P back not spinning; the spinning cap then forbids it to steal, so it may drop and
+        retake the P forever (#43997). `recheck = spinning` (1.17-1.19): no needspinning
+        flag, so work with no idle P wakes nobody (#45867)."""
+        spinner = state[S_MS][m][M_STATE_] == M_RECHECK
+        work = self._visible_work(state)
         pidle = state[S_PIDLE]
         if work and pidle:
             p = pidle[-1]
@@ -476,17 +547,19 @@ class Machine:
                 w.pidle.pop()
                 w.set_p(p, status=P_RUNNING, m=m)
                 w.set_m(m, state=M_SEARCH, p=p)
-                become_spinning(w, m)
+                if spinner:
+                    become_spinning(w, m)
 
-            self._emit(out, state, self._m_step(m, f"recheck: work, take idle P{p}, spin",
-                                                p=p), take)
+            label = f"recheck: work, take idle P{p}" + (", spin" if spinner else "")
+            self._emit(out, state, self._m_step(m, label, p=p), take)
         elif work:
             def flag(w: World) -> None:
-                w.needspin = 1
+                set_needspinning(w, self.cfg)
                 park_m(w, m)
 
-            self._emit(out, state, self._m_step(m, "recheck: work, no idle P: needspinning, "
-                                                "park"), flag)
+            label = ("recheck: work, no idle P: needspinning, park"
+                     if self.cfg.recheck == "needspinning" else "recheck: work, no idle P, park")
+            self._emit(out, state, self._m_step(m, label), flag)
         else:
             self._emit(out, state, self._m_step(m, "recheck: nothing, park"),
                        lambda w: park_m(w, m))
@@ -496,7 +569,7 @@ class Machine:
         """retake's syscall branch: Ps in syscall state whose syscall has run sysmon_delay
         ticks, with local work or no idle P and no spinning M, and an M for the handoff."""
         cfg = self.cfg
-        if not cfg.sysmon:
+        if not cfg.sysmon or cfg.sampling_sysmon:
             return []
         ps, ms, gs = state[S_PS], state[S_MS], state[S_GS]
         out = []
@@ -506,7 +579,7 @@ class Machine:
             G = gs[ms[P[P_M]][M_G]]
             if self.instr(G).a - G[G_LEFT] < cfg.sysmon_delay:
                 continue
-            local = bool(P[P_RING]) or P[P_RUNNEXT] != NO
+            local = has_local_work(cfg, P)
             nspin = sum(1 for M in ms if M[M_SPINNING])
             if not (local or (not state[S_PIDLE] and not nspin)):
                 continue
@@ -530,7 +603,7 @@ class Machine:
     def _preempt_requests(self, state: tuple) -> list[int]:
         """retake's preemption branch: Ps whose running G has used up the time slice."""
         cfg = self.cfg
-        if not cfg.sysmon or cfg.preemption == "off":
+        if not cfg.sysmon or cfg.preemption == "off" or cfg.sampling_sysmon:
             return []
         gs, ms = state[S_GS], state[S_MS]
         return [
@@ -545,6 +618,69 @@ class Machine:
         self._emit(out, state, Step("sysmon", f"preempt request for G{g} (slice used up)", g, p,
                                     m, f"sysmon:preempt:P{p}"),
                    lambda w: w.set_g(g, preempt=1))
+
+    # --- sysmon as a sampling observer (retake_slice_check = all | running_only) ----------
+    def _samples(self, state: tuple) -> list[int]:
+        """The Ps a sampling sysmon may look at: every P that is not idle."""
+        if not (self.cfg.sysmon and self.cfg.sampling_sysmon):
+            return []
+        return [p for p, P in enumerate(state[S_PS]) if P[P_STATUS_] != P_IDLE]
+
+    def _sample(self, state: tuple, p: int, out: list[Successor]) -> None:
+        """retake(now) on one P, as a sampling observer with per-P memory (p.sysmontick).
+
+        Time is abstracted: "the same schedtick as at the last look" stands for "this slice
+        has run 10 ms", and "the same syscalltick" for "this syscall has run 20 us or more".
+        Only equality with the last look matters, so the memory is two flags (looked during
+        this slice / this syscall), cleared when schedtick advances or a syscall begins:
+        exact for the runtime's unbounded ticks.
+        The slice check covers running and syscall Ps (`all`: tip's sysretake, which also
+        retakes a syscall P whose slice expired) or running Ps only (`running_only`, Go 1.11:
+        a G making back-to-back short syscalls is always seen in a new syscall, so its P is
+        never retaken and its queued Gs starve, #28701). A look that changes nothing is no
+        step."""
+        cfg = self.cfg
+        w = World(state)
+        P = w.ps[p]
+        syscall = P[P_STATUS_] == P_SYSCALL
+        sysretake = False
+        notes = []
+        if not syscall or cfg.retake_slice_check == "all":
+            if not P[P_SEEN_SLICE]:
+                w.set_p(p, seen_slice=1)
+                notes.append("a new slice")
+            else:
+                self._preempt_one(w, p)
+                sysretake = syscall
+                notes.append("the same slice: preempt")
+        if syscall and not sysretake and not P[P_SEEN_SYSCALL]:
+            w.set_p(p, seen_syscall=1)
+            notes.append("a new syscall")
+        elif syscall and self._may_retake(w, p):
+            m = P[P_M]
+            w.set_p(p, m=NO)
+            w.set_m(m, p=NO)
+            handoffp(w, cfg, p)
+            notes.append(f"retake from M{m}")
+        after = w.freeze()
+        if after != state:
+            g = state[S_MS][P[P_M]][M_G]
+            out.append((Step("sysmon", f"sample P{p}: " + ", ".join(notes),
+                             g if g != NO else None, p, P[P_M], f"sysmon:sample:P{p}"), after))
+
+    def _preempt_one(self, w: World, p: int) -> None:
+        """preemptone: flag the G of P p's M (never with `preemption = off`)."""
+        g = w.ms[w.ps[p][P_M]][M_G]
+        if self.cfg.preemption != "off" and g != NO:
+            w.set_g(g, preempt=1)
+
+    def _may_retake(self, w: World, p: int) -> bool:
+        """retake's syscall branch after the look: local work, or no spinner and no idle P,
+        and an M for the handoff."""
+        cfg = self.cfg
+        if not has_local_work(cfg, w.ps[p]) and (w.nmspinning() or w.pidle):
+            return False
+        return handoff_possible(w, cfg, p)
 
     # --- the netpoller and timers -----------------------------------------------------------
     def _pollers(self, state: tuple, out: list[Successor]) -> None:
@@ -564,7 +700,7 @@ class Machine:
         w.set_g(g, status=RUNNABLE)
         w.globalq.append(g)
         if not w.pidle:
-            w.needspin = 1
+            set_needspinning(w, self.cfg)
             return
         m = available_m(w, self.cfg)
         if m != NO:

@@ -38,12 +38,13 @@ def runqput(w: World, cfg: MachineConfig, p: int, g: int, *, next: bool = True) 
 
     The G that was in runnext moves to the ring's tail; a full ring sends its first half and
     then that G to the global queue's tail. With next=False (goyield) or `runnext = off` the
-    G itself goes to the ring's tail.
+    G itself goes to the ring's tail. Without sysmon the hint is ignored (Go 1.23, #65178:
+    nothing else bounds a runnext chain's shared slice) unless `runnext_without_sysmon`.
     """
     pp = w.ps[p]
     ring = pp[P_RING]
     runnext = pp[P_RUNNEXT]
-    if cfg.runnext and next:
+    if cfg.runnext and next and (cfg.sysmon or cfg.runnext_without_sysmon):
         kicked, runnext = runnext, g
     else:
         kicked = g
@@ -56,6 +57,20 @@ def runqput(w: World, cfg: MachineConfig, p: int, g: int, *, next: bool = True) 
             w.globalq.append(kicked)
             ring = (*ring[half:],)
     w.set_p(p, ring=ring, runnext=runnext)
+
+
+def has_local_work(cfg: MachineConfig, P: tuple) -> bool:
+    """!runqempty(pp): the ring or runnext holds a G. With `runq_empty = ring_only` runnext
+    is not counted: the emptiness test of the Go 1.5 tree that threw "spinning with local
+    work" (#10573)."""
+    return bool(P[P_RING]) or (cfg.runq_empty == "with_runnext" and P[P_RUNNEXT] != NO)
+
+
+def set_needspinning(w: World, cfg: MachineConfig) -> None:
+    """sched.needspinning = 1 (Go >= 1.20, #45867). With `recheck = spinning | all` the flag
+    does not exist: whoever found work but no idle P wakes nobody."""
+    if cfg.recheck == "needspinning":
+        w.needspin = 1
 
 
 def ready(w: World, cfg: MachineConfig, p: int, g: int) -> None:
@@ -92,7 +107,7 @@ def wakep(w: World, cfg: MachineConfig) -> None:
         return
     m = available_m(w, cfg) if w.pidle else NO
     if m == NO:
-        w.needspin = 1
+        set_needspinning(w, cfg)
         return
     startm(w, m, w.pidle.pop(), spinning=True)
 
@@ -109,13 +124,13 @@ def park_m(w: World, m: int) -> None:
     w.midle.append(m)
 
 
-def handoff_needs_m(w: World, p: int) -> bool:
+def handoff_needs_m(w: World, cfg: MachineConfig, p: int) -> bool:
     """Whether handoffp(p) would start an M (cases 1 and 4 of handoffp)."""
-    return w.local_work(p) or bool(w.globalq) or (not w.nmspinning() and not w.pidle)
+    return has_local_work(cfg, w.ps[p]) or bool(w.globalq) or (not w.nmspinning() and not w.pidle)
 
 
 def handoff_possible(w: World, cfg: MachineConfig, p: int) -> bool:
-    return not handoff_needs_m(w, p) or available_m(w, cfg) != NO
+    return not handoff_needs_m(w, cfg, p) or available_m(w, cfg) != NO
 
 
 def handoffp(w: World, cfg: MachineConfig, p: int) -> None:
@@ -125,7 +140,7 @@ def handoffp(w: World, cfg: MachineConfig, p: int) -> None:
     Left out: GC work, the trace reader, and the "last P, nobody polling the network" case
     (the model's netpoller is an actor of its own that needs no M).
     """
-    if w.local_work(p) or w.globalq:
+    if has_local_work(cfg, w.ps[p]) or w.globalq:
         startm(w, available_m(w, cfg), p, spinning=False)
     elif not w.nmspinning() and not w.pidle:
         startm(w, available_m(w, cfg), p, spinning=True)
@@ -138,7 +153,8 @@ def execute(w: World, cfg: MachineConfig, m: int, p: int, g: int, *, inherit: bo
     """execute(gp, inheritTime): the G runs on M m and P p; its preemption flag is cleared.
 
     Taking a G from anywhere but runnext advances the P's schedule counter and starts a new
-    time slice; a runnext G inherits the slice.
+    time slice; a runnext G inherits the slice. (A sampling sysmon's memory of the slice
+    is reset with it.)
     """
     w.set_g(g, status=RUNNING, preempt=0)
     w.set_m(m, state=M_RUNNING, p=p, g=g)
@@ -146,6 +162,8 @@ def execute(w: World, cfg: MachineConfig, m: int, p: int, g: int, *, inherit: bo
         pp = w.ps[p]
         tick = (pp[P_TICK] + 1) % cfg.global_check if cfg.global_check else 0
         w.set_p(p, tick=tick, slice=0)
+        if cfg.sampling_sysmon:
+            w.set_p(p, seen_slice=0)  # schedtick advanced: a slice sysmon has not seen
 
 
 def resetspinning(w: World, cfg: MachineConfig, m: int) -> None:

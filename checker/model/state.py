@@ -3,6 +3,9 @@
 Layout of a state tuple (indices are the `S_*` constants):
   gs        tuple of G = (func, status, pc, left, preempt, counters)   G id = index
   ps        tuple of P = (status, m, ring, runnext, schedtick, slice)  P id = index
+            with a sampling sysmon (`retake_slice_check = all | running_only`) two more,
+            p.sysmontick as flags: (..., seen_slice, seen_syscall): sysmon has looked at the
+            P since its schedtick last advanced / since its current syscall began (0/1)
   ms        tuple of M = (state, p, g, spinning)                       M id = index
   globalq   tuple of G ids (FIFO)
   pidle     tuple of P ids (LIFO: the last is the top)
@@ -29,8 +32,11 @@ G_STATUS = ("runnable", "running", "waiting", "syscall", "dead")
 P_IDLE, P_RUNNING, P_SYSCALL = range(3)
 P_STATUS = ("idle", "running", "syscall")
 # M state: UNBORN = not created yet; SEARCH/GIVEUP/RECHECK are schedule's three steps.
+# RECHECK_IDLE: the recheck of an M that was not spinning, only with `recheck = all`.
 M_UNBORN, M_PARKED, M_RUNNING, M_SEARCH, M_GIVEUP, M_RECHECK, M_SYSCALL = range(7)
-M_STATE = ("unborn", "parked", "running", "search", "give-up", "recheck", "syscall")
+M_RECHECK_IDLE = 7
+M_STATE = ("unborn", "parked", "running", "search", "give-up", "recheck", "syscall",
+           "recheck-idle")
 
 (S_GS, S_PS, S_MS, S_GLOBALQ, S_PIDLE, S_MIDLE, S_NEEDSPIN, S_CHANS, S_MUTEXES, S_WGS,
  S_ENDED, S_FATAL) = range(12)
@@ -39,6 +45,7 @@ M_STATE = ("unborn", "parked", "running", "search", "give-up", "recheck", "sysca
 G_FUNC, G_STATUS_, G_PC, G_LEFT, G_PREEMPT, G_COUNTERS = range(6)
 # P fields
 P_STATUS_, P_M, P_RING, P_RUNNEXT, P_TICK, P_SLICE = range(6)
+P_SEEN_SLICE, P_SEEN_SYSCALL = 6, 7  # sampling sysmon only
 # M fields
 M_STATE_, M_P, M_G, M_SPINNING = range(4)
 
@@ -114,17 +121,13 @@ class World:
     def nmspinning(self) -> int:
         return sum(1 for m in self.ms if m[M_SPINNING])
 
-    def local_work(self, p: int) -> bool:
-        """The runtime's !runqempty: the ring or runnext holds a G."""
-        pp = self.ps[p]
-        return bool(pp[P_RING]) or pp[P_RUNNEXT] != NO
-
     def created_ms(self) -> int:
         return sum(1 for m in self.ms if m[M_STATE_] != M_UNBORN)
 
 
 _G_INDEX = {"func": 0, "status": 1, "pc": 2, "left": 3, "preempt": 4, "counters": 5}
-_P_INDEX = {"status": 0, "m": 1, "ring": 2, "runnext": 3, "tick": 4, "slice": 5}
+_P_INDEX = {"status": 0, "m": 1, "ring": 2, "runnext": 3, "tick": 4, "slice": 5,
+            "seen_slice": 6, "seen_syscall": 7}
 _M_INDEX = {"state": 0, "p": 1, "g": 2, "spinning": 3}
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from gocheck.errors import GocheckError
 from gocheck.explore.engine import LivenessProperty, SafetyProperty
+from gocheck.explore.graph import StateGraph
+from gocheck.explore.livelock import GraphProperty, livelock_property
 from gocheck.lang import ast
 from gocheck.model import program as op
 from gocheck.model.machine import Machine
@@ -23,6 +25,7 @@ from gocheck.model.state import (
     M_P,
     M_PARKED,
     M_RUNNING,
+    M_SPINNING,
     M_STATE_,
     M_UNBORN,
     NO,
@@ -44,13 +47,13 @@ from gocheck.model.state import (
 from gocheck.props.formula import compile_expr
 
 DEFAULT_CHECKS = ("fork_join", "no_deadlock", "work_conserving", "syscall_handoff")
-Property = SafetyProperty | LivenessProperty
+Property = SafetyProperty | LivenessProperty | GraphProperty
 
 
 @dataclass(frozen=True, slots=True)
 class LibraryEntry:
     name: str
-    kind: str  # "safety" | "liveness"
+    kind: str  # "safety" | "liveness" | "graph"
     build: Callable[[Machine], Property]
     summary: str
 
@@ -111,6 +114,27 @@ def syscall_handoff_bad(m: Machine, s: tuple) -> bool:
     return False
 
 
+def spinning_p_bad(_m: Machine, s: tuple) -> bool:
+    """A P held by a spinning M has local work (ring or runnext): the runtime's schedule
+    throws "spinning with local work" (#10573), and startm refuses such a P."""
+    ms = s[S_MS]
+    return any(P[P_M] != NO and ms[P[P_M]][M_SPINNING] and _local_work(P) for P in s[S_PS])
+
+
+def idle_p_bad(_m: Machine, s: tuple) -> bool:
+    """An idle P has local work (ring or runnext): pidleput throws "runq is not empty"."""
+    return any(P[P_STATUS_] == P_IDLE and _local_work(P) for P in s[S_PS])
+
+
+def scheduler_step(graph: StateGraph, edge: int, _source: int) -> bool:
+    """An M's or sysmon's step in which no goroutine moves or is taken to run (the step
+    names no G) and the M does not park: the stuff of a livelock (#43997)."""
+    step = graph.step(edge)
+    if step.g is not None or step.m is None:
+        return False
+    return graph.decode(graph.target(edge))[S_MS][step.m][M_STATE_] != M_PARKED
+
+
 def _safety(name: str, bad: Callable[[Machine, tuple], bool]) -> Callable[[Machine], Property]:
     return lambda m: SafetyProperty(name, lambda s: bad(m, s))
 
@@ -143,6 +167,13 @@ LIBRARY: dict[str, LibraryEntry] = {e.name: e for e in (
     LibraryEntry("starvation_free", "liveness",
                  lambda _m: LivenessProperty("starvation_free", _runnable_gs, False),
                  "every runnable G eventually runs or the program ends"),
+    LibraryEntry("spinning_p_empty", "safety", _safety("spinning_p_empty", spinning_p_bad),
+                 "a P held by a spinning M has an empty ring and runnext"),
+    LibraryEntry("idle_p_empty", "safety", _safety("idle_p_empty", idle_p_bad),
+                 "an idle P has an empty ring and runnext"),
+    LibraryEntry("no_scheduler_livelock", "graph",
+                 lambda _m: livelock_property("no_scheduler_livelock", scheduler_step),
+                 "no reachable cycle of scheduler steps only (no G moves, no M parks)"),
     LibraryEntry("terminates", "liveness",
                  lambda _m: LivenessProperty(
                      "terminates", lambda s: _NONE if s[S_ENDED] else _MAIN, True),

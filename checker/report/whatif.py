@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from gocheck.explore.engine import LivenessProperty, SafetyProperty, explore
 from gocheck.lang import ast
-from gocheck.lang.machine_keys import KEYS
+from gocheck.lang.machine_keys import KEYS, SWITCH_KEYS
 from gocheck.model.machine import Machine
-from gocheck.props.library import properties_for
+from gocheck.verify import Limits, verify_machine
 
-RUNTIME_KEYS = ("preemption", "handoff", "wakep", "sysmon", "steal", "runnext")
+# Keys whose non-default value models an older or broken runtime: the zoo's switches first.
+RUNTIME_KEYS = (*(k.name for k in SWITCH_KEYS),
+                "preemption", "handoff", "wakep", "sysmon", "steal", "runnext")
 MAX_STATES = 200_000
 
 
@@ -47,9 +48,7 @@ def what_ifs(spec: ast.Spec, machine: Machine, prop: str) -> list[WhatIf]:
         if value == typed:
             continue
         other = Machine(machine.prog, machine.cfg.with_values(**{key: typed}))
-        props = properties_for(spec, other, (prop,))
-        result = explore(other, [p for p in props if isinstance(p, SafetyProperty)],
-                         [p for p in props if isinstance(p, LivenessProperty)],
-                         max_states=MAX_STATES)
+        result = verify_machine(spec, other, properties=(prop,),
+                                limits=Limits(max_states=MAX_STATES)).result
         out.append(WhatIf(key, default, result.properties[0].verdict))
     return out

@@ -171,7 +171,10 @@ def test_defaults_are_in_their_domains():
     assert problems_ == []
     assert config == {"procs": 2, "threads": 4, "runq": 4, "runnext": "on", "steal": "half",
                       "preemption": "async", "timeslice": 2, "sysmon": "on",
-                      "sysmon_delay": 1, "handoff": "on", "wakep": "on", "global_check": 61}
+                      "sysmon_delay": 1, "handoff": "on", "wakep": "on", "global_check": 61,
+                      "recheck": "needspinning", "recheck_order": "stop_first",
+                      "runq_empty": "with_runnext", "runnext_without_sysmon": "off",
+                      "gosched_wakep": "on", "retake_slice_check": "urgent"}
 
 
 @pytest.mark.parametrize(("entries", "ok"), [
