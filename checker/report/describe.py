@@ -20,6 +20,7 @@ from gocheck.model.state import (
     M_P,
     M_PARKED,
     M_RECHECK,
+    M_RECHECK_IDLE,
     M_RUNNING,
     M_SEARCH,
     M_SPINNING,
@@ -142,8 +143,13 @@ class Scene:
             return f"looking for work on P{p}{spinning}, in findRunnable"
         if kind == M_GIVEUP:
             return f"about to give up P{p}{spinning}"
+        if kind == M_RECHECK and p != NO:
+            return (f"holding P{p} after a recheck while spinning; it will stop and park "
+                    "without looking again")
         if kind == M_RECHECK:
             return "rechecking every queue before it parks"
+        if kind == M_RECHECK_IDLE:
+            return "not spinning, rechecking every queue before it parks (recheck = all)"
         if kind == M_SYSCALL:
             return f"blocked in G{g}'s system call" + (f", P{p} in syscall state" if p != NO
                                                        else ", without a P")

@@ -42,6 +42,7 @@ from gocheck.model.state import (
     P_RUNNING,
     P_SLICE,
     P_STATUS_,
+    P_SYSCALL,
     RUNNABLE,
     RUNNING,
     S_ENDED,
@@ -128,7 +129,8 @@ def _statement(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
             head += f" and blocks (gopark): {_block_reason(scene, before, ins)}"
     cause = "handoffp" if o == op.SYSCALL else "wakep"
     return Told(_joined(head, _effects(scene, before, step, after, cause)),
-                _preempt_pending(scene, G, ins) or _no_wakep(scene, before, after))
+                _preempt_pending(scene, G, ins) or _no_wakep(scene, before, after)
+                or _runnext_ignored(scene, before, step, after))
 
 
 def _tick(G: tuple, ins: Instr) -> str:
@@ -142,8 +144,9 @@ def _enter_syscall(scene: Scene, step: Step, after: tuple, code: str, ins: Instr
     """What entersyscall (or entersyscallblock) did with the P, after the G's name."""
     p, m = step.p, step.m
     if after[S_PS][p][P_M] != m:
+        idle = ", and P{p} goes idle" if after[S_PS][p][P_STATUS_] == P_IDLE else ""
         return (f"enters a system call known to block: {code}; entersyscallblock hands P{p} "
-                "off at once (handoffp)")
+                f"off at once (handoffp){idle.format(p=p)}")
     how = f"enters a system call: {code}; entersyscall leaves P{p} in syscall state, still " \
           f"linked to M{m}"
     if ins.b:
@@ -256,7 +259,21 @@ def _search(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
         head = f"findRunnable takes {name} from the global queue" + _batch(before, after, p)
     if spinning:
         head += f"; M{step.m} stops spinning"
-    return Told(_joined(head, _effects(scene, before, step, after, "wakep")), why)
+    effects = _effects(scene, before, step, after, "wakep")
+    if spinning and _untold(scene, after, g):
+        effects.append("wakep finds no idle P, and with recheck = spinning there is no "
+                       "needspinning flag to set")
+        why = ("the spinner found work but no idle P and, without needspinning (Go 1.17 to "
+               "1.19), nobody is told: an M that gives up its P next parks without looking")
+    return Told(_joined(head, effects), why)
+
+
+def _untold(scene: Scene, after: tuple, g: int) -> bool:
+    """A spinner stopped with work left, no idle P and no spinner: with `recheck = spinning`
+    (bug-zoo Z3) its wakep has no needspinning flag to leave for the next M to stop."""
+    return (scene.cfg.recheck == "spinning" and not after[S_PIDLE]
+            and not any(M[M_SPINNING] for M in after[S_MS])
+            and any(G[G_STATUS_] == RUNNABLE for k, G in enumerate(after[S_GS]) if k != g))
 
 
 def _nth(n: int) -> str:
@@ -290,7 +307,14 @@ def _give_up(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
     if "needspinning" in action:
         return Told(f"needspinning is set, so instead of releasing P{p} M{m} clears it and "
                     "spins (becomeSpinning).")
+    if action.startswith("give up: recheck while spinning"):
+        return _recheck_first(scene, before, step, after)
     spinning = before[S_MS][m][M_SPINNING]
+    if action.startswith("give up: release") and action.endswith("recheck"):
+        head = (f"M{m} gives up: it releases P{p} to the idle list; though it was not spinning, "
+                "it will look at every queue once more before parking (recheck = all, Go 1.16 "
+                "and earlier)")
+        return Told(_joined(head, _effects(scene, before, step, after, "wakep")))
     head = (f"M{m} gives up: it releases P{p} to the idle list and stops spinning; it will "
             "look at every queue once more before parking" if spinning
             else f"M{m} gives up: it releases P{p} to the idle list and parks (stopm)")
@@ -299,8 +323,40 @@ def _give_up(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
     if window and spinning:
         why = (f"{window}: the window between a spinning M's give-up and its recheck, which "
                "the recheck (Go 1.17 and later) exists to close")
+    elif window and scene.cfg.recheck == "spinning":
+        why = (f"{window}, and only a spinning M rechecks before parking; without "
+               "needspinning (recheck = spinning) nothing told this M to spin instead")
     elif window:
         why = f"{window}, and only a spinning M rechecks before parking"
+    return Told(_joined(head, _effects(scene, before, step, after, "wakep")), why)
+
+
+def _recheck_first(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
+    """`recheck_order = recheck_first` (bug-zoo Z1): the look while still spinning."""
+    p, m = step.p, step.m
+    if step.action.endswith("search again"):
+        head = (f"M{m}, out of work but still spinning and holding P{p}, looks at every queue "
+                "once more (recheck_order = recheck_first), finds work, and searches again")
+        return Told(_joined(head, _effects(scene, before, step, after, "wakep")))
+    head = (f"M{m}, out of work but still spinning and holding P{p}, looks at every queue once "
+            "more (recheck_order = recheck_first) and finds nothing; it will stop spinning and "
+            "park without looking again")
+    why = (f"M{m} rechecked before it stopped counting as spinning: until it parks, a submitter "
+           "that sees it spinning wakes nobody (wakep), and nothing looks at the queues again")
+    return Told(_joined(head, _effects(scene, before, step, after, "wakep")), why)
+
+
+def _stop(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
+    """The stop of `recheck_order = recheck_first`: release, stop spinning, park."""
+    p, m = step.p, step.m
+    head = (f"M{m} stops: it releases P{p} to the idle list, stops spinning, and parks (stopm) "
+            "without looking at the queues again")
+    window = _idle_window(scene, after)
+    why = None
+    if window:
+        why = (f"{window}: M{m} rechecked while it still counted as spinning, so the submitter "
+               "that saw it spinning woke nobody, and this stop does not look again "
+               "(recheck_order = recheck_first; Go stops spinning first, then rechecks)")
     return Told(_joined(head, _effects(scene, before, step, after, "wakep")), why)
 
 
@@ -316,14 +372,28 @@ def _idle_window(scene: Scene, state: tuple) -> str | None:
 
 def _recheck(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
     m, action = step.m, step.action
-    if action.startswith("recheck: work, take"):
+    why = None
+    if action.startswith("recheck: work, take") and action.endswith(", spin"):
         head = (f"M{m} rechecks every queue after releasing its P, finds work, and takes idle "
                 f"P{after[S_MS][m][M_P]} back to spin")
-    elif action.startswith("recheck: work"):
+    elif action.startswith("recheck: work, take"):
+        p = after[S_MS][m][M_P]
+        head = (f"M{m}, which was not spinning, rechecks every queue after releasing its P "
+                f"(recheck = all), finds work, and takes idle P{p} back without spinning")
+        why = (f"a non-spinning M rechecks and takes idle P{p} it may not use: the work is on "
+               f"another P, and not spinning, M{m} may steal only if 2 × spinning Ms < busy Ps; "
+               "when it may not, it gives the P up and rechecks again (#43997)")
+    elif action.startswith("recheck: work") and "needspinning" in action:
         head = f"M{m} rechecks, finds work but no idle P: it sets needspinning and parks"
+    elif action.startswith("recheck: work"):
+        head = (f"M{m} rechecks, finds work but no idle P, and parks (stopm); with recheck = "
+                "spinning there is no needspinning flag to set")
+        why = ("the spinner found work but no idle P and, without needspinning (Go 1.17 to "
+               "1.19), nobody is told: the next M to give up its P parks it idle while the work "
+               "waits (#45867)")
     else:
         head = f"M{m} rechecks every queue once more, finds nothing runnable, and parks (stopm)"
-    return Told(_joined(head, _effects(scene, before, step, after, "wakep")))
+    return Told(_joined(head, _effects(scene, before, step, after, "wakep")), why)
 
 
 # --- syscalls -------------------------------------------------------------------------------
@@ -392,6 +462,8 @@ def _sysmon(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
         return Told(f"sysmon: {scene.g(before, g)} has used up P{p}'s time slice "
                     f"(timeslice = {scene.cfg.timeslice} ticks), so retake asks for its "
                     "preemption (preemptone sets its flag).")
+    if step.action.startswith("sample"):
+        return _sample(scene, before, step, after)
     m = before[S_PS][p][P_M]
     g = before[S_MS][m][M_G]
     G = before[S_GS][g]
@@ -407,7 +479,68 @@ def _sysmon(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
     effects = _effects(scene, before, step, after, "handoffp")
     if after[S_PS][p][P_STATUS_] == P_IDLE:
         effects.append(f"P{p} goes idle")
-    return Told(_joined(head, effects), why)
+    return Told(_joined(head, effects), why or _runnext_ignored(scene, before, step, after))
+
+
+_SAMPLE_NOTES = {
+    "a new slice": "its schedtick has moved since the last look, so this is a new slice: it "
+                   "only remembers it",
+    "the same slice: preempt": "the same schedtick as at the last look, so the slice has run "
+                               "too long: it asks for {g}'s preemption (preemptone)",
+    "a new syscall": "its syscalltick has moved since the last look, so this is a new system "
+                     "call: it only remembers it",
+}
+
+
+def _sample(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
+    """A sampling sysmon's look at one P (retake_slice_check = all | running_only)."""
+    p = step.p if step.p is not None else NO
+    P = before[S_PS][p]
+    m = P[P_M]
+    g = before[S_MS][m][M_G] if m != NO else NO
+    gname = scene.g(before, g) if g != NO else "the running G"
+    state = "in syscall state" if P[P_STATUS_] == P_SYSCALL else "running " + gname
+    notes = step.action.partition(": ")[2].split(", ")
+    parts = []
+    for note in notes:
+        if note.startswith("retake from"):
+            parts.append(f"it retakes P{p} from M{m} (retake) and hands it off (handoffp)")
+        else:
+            parts.append(_SAMPLE_NOTES.get(note, note).format(g=gname))
+    head = f"sysmon samples P{p} ({state}) and looks at its ticks: " + "; ".join(parts)
+    effects = _effects(scene, before, step, after, "handoffp")
+    if after[S_PS][p][P_STATUS_] == P_IDLE and P[P_STATUS_] != P_IDLE:
+        effects.append(f"P{p} goes idle")
+    why = None
+    local = _local(before, p)
+    if local and not any(n.startswith(("retake", "the same")) for n in notes):
+        seen = "system call" if "a new syscall" in notes else "slice"
+        why = (f"retake_slice_check = {scene.cfg.retake_slice_check}: sysmon acts only on a P "
+               f"it finds in the same {seen} as at its last look; it sampled P{p} and saw a new "
+               f"{'syscall' if seen == 'system call' else 'slice'} tick, so {local} waits, and "
+               "it sees a new one each time")
+    return Told(_joined(head, effects), why or _runnext_ignored(scene, before, step, after))
+
+
+def _runnext_ignored(scene: Scene, before: tuple, step: Step, after: tuple) -> str | None:
+    """`runq_empty = ring_only` (bug-zoo Z4): a P handed off with a G in runnext counts as
+    empty, so it goes idle or to a spinning M instead of an M that runs the G."""
+    if scene.cfg.runq_empty != "ring_only":
+        return None
+    for p, (P0, P1) in enumerate(zip(before[S_PS], after[S_PS], strict=True)):
+        if P1[P_RUNNEXT] == NO or P1[P_RING] or (P0[P_STATUS_], P0[P_M]) == (
+                P1[P_STATUS_], P1[P_M]):
+            continue
+        if P1[P_STATUS_] == P_IDLE:
+            went = "goes idle"
+        elif P1[P_M] != NO and after[S_MS][P1[P_M]][M_SPINNING]:
+            went = f"goes to M{P1[P_M]} spinning"
+        else:
+            continue
+        return (f"runq_empty = ring_only: the emptiness test ignores runnext, so P{p} counts as "
+                f"having no local work though {scene.g(after, P1[P_RUNNEXT])} is in its "
+                f"runnext, and it {went} instead of to an M that runs it (#10573)")
+    return None
 
 
 def _local(state: tuple, p: int) -> str:
@@ -439,6 +572,7 @@ _M_STEPS = (
     ("search:", _search),
     ("give up:", _give_up),
     ("recheck:", _recheck),
+    ("stop:", _stop),
     ("syscall tick", _syscall_tick),
     ("exit syscall", _syscall_exit),
 )
