@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gocheck.verify import load
 
+from gocheck.verify import load
 from tests.symbolic.crosscheck import Checker, reachable
 
 EXAMPLES = sorted(Path(__file__).parents[2].glob("spec/examples/*.gos"))
