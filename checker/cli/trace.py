@@ -3,7 +3,8 @@
 Exit codes: 0 consistent, 1 inconsistent (the first broken rule is reported with its event
 index, time and the states involved), 2 unreadable input (with a byte offset or line).
 With `--spec SPEC`, a consistent trace is also checked for conformance to the spec (see
-`gocheck.traces.conformance`); a goroutine that does what its function cannot is exit 1.
+`gocheck.traces.conformance`); a goroutine that does what its function cannot, channel
+waits no order of the trace explains, or an order search that gave up (unknown) is exit 1.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import click
 
 from gocheck.cli.simulate import load_machine
 from gocheck.traces.check import TraceReport, check_file
-from gocheck.traces.conformance import Conformance, check_trace_file
+from gocheck.traces.conformance import Conformance, Mismatch
 from gocheck.traces.load import FORMATS
 from gocheck.traces.properties import parse_check
 
@@ -39,19 +40,16 @@ def command(ctx: click.Context, file: str, fmt: str | None, as_json: bool,
     --spec), 1 inconsistent, a property violated or not conforming, 2 unreadable input.
     """
     machine = None if spec is None else load_machine(spec)
-    report = check_file(file, fmt, [parse_check(c) for c in checks])
-    conformance = None
-    if machine is not None and report.valid:  # as for properties: only a consistent trace
-        conformance = check_trace_file(file, report.format, machine.prog)
-    click.echo(json.dumps(_document(report, conformance), indent=2) if as_json
-               else _text(report, spec, conformance))
-    ctx.exit(0 if report.holds and (conformance is None or conformance.holds) else 1)
+    report = check_file(file, fmt, [parse_check(c) for c in checks],
+                        None if machine is None else machine.prog)
+    click.echo(json.dumps(_document(report), indent=2) if as_json else _text(report, spec))
+    ctx.exit(0 if report.holds else 1)
 
 
-def _document(report: TraceReport, conformance: Conformance | None) -> dict[str, object]:
+def _document(report: TraceReport) -> dict[str, object]:
     checks = [c.to_json() for c in report.checks]
-    if conformance is not None:
-        checks.append(conformance.to_json())
+    if report.conformance is not None:
+        checks.append(report.conformance.to_json())
     return {
         "file": report.file,
         "format": report.format,
@@ -63,7 +61,7 @@ def _document(report: TraceReport, conformance: Conformance | None) -> dict[str,
     }
 
 
-def _text(report: TraceReport, spec: str | None, conformance: Conformance | None) -> str:
+def _text(report: TraceReport, spec: str | None) -> str:
     s = report.summary
     verdict = "consistent" if report.valid else "INCONSISTENT"
     lines = [f"{report.file}: {verdict} ({report.format} format)",
@@ -88,8 +86,8 @@ def _text(report: TraceReport, spec: str | None, conformance: Conformance | None
         if c.worst is not None:
             lines.append(f"    worst window: start t={c.worst.start},"
                          f" {c.worst.length / 1e6:.3f} ms, {' '.join(c.worst.resources)}")
-    if conformance is not None:
-        lines.extend(_conformance_text(spec, conformance))
+    if report.conformance is not None:
+        lines.extend(_conformance_text(spec, report.conformance))
     if report.expectation is not None:
         exp = report.expectation
         want = "SUCCESS" if exp.success else f"FAILURE {exp.pattern!r}"
@@ -100,10 +98,18 @@ def _text(report: TraceReport, spec: str | None, conformance: Conformance | None
 
 def _conformance_text(spec: str | None, c: Conformance) -> list[str]:
     checked = f"{c.checked} goroutine{'s' if c.checked != 1 else ''} checked"
-    if c.first is None:
-        return [f"  conformance to {spec}: holds ({checked})"]
+    if c.waits:
+        checked += f", {c.waits} channel wait{'s' if c.waits != 1 else ''}"
     f = c.first
-    expected = ", ".join(f.expected) or "nothing more"
-    return [f"  conformance to {spec}: VIOLATED ({checked})",
-            f"    event #{f.event} at t={f.time}: G{f.goroutine} ({f.function}) {f.seen};"
-            f" the spec allows here: {expected}"]
+    if f is None and c.unknown is None:
+        again = "; channel waits explained by another order than the trace's" \
+            if c.reordered else ""
+        return [f"  conformance to {spec}: holds ({checked}{again})"]
+    if f is None:
+        return [f"  conformance to {spec}: UNKNOWN ({checked}): {c.unknown}"]
+    head = f"  conformance to {spec}: VIOLATED ({checked})"
+    if isinstance(f, Mismatch):
+        expected = ", ".join(f.expected) or "nothing more"
+        return [head, f"    event #{f.event} at t={f.time}: G{f.goroutine} ({f.function})"
+                f" {f.seen}; the spec allows here: {expected}"]
+    return [head, f"    event #{f.event} at t={f.time} [{f.rule}] {f.resource}: {f.message}"]

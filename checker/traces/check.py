@@ -1,15 +1,19 @@
-"""Check one trace file end to end: read, replay, summarise. Returns data; prints nothing."""
+"""Check one trace file end to end: read, replay once, summarise, and feed the same events
+to the properties and to the conformance check. Returns data; prints nothing."""
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gocheck.errors import InputError
+from gocheck.model.program import Program
+from gocheck.traces.conformance import Conformance, Conformer
 from gocheck.traces.errors import TraceFormatError
+from gocheck.traces.event import Event
 from gocheck.traces.gobinary import BinaryTrace
 from gocheck.traces.load import detect, read_bytes, read_source
 from gocheck.traces.properties import PropertyResult, check_properties
@@ -30,6 +34,7 @@ class TraceReport:
     error: Inconsistency | None = None
     expectation: Expectation | None = None  # set for Go's txtar test cases
     checks: list[PropertyResult] = field(default_factory=list)
+    conformance: Conformance | None = None  # with a spec, for a consistent trace
 
     @property
     def valid(self) -> bool:
@@ -38,27 +43,39 @@ class TraceReport:
     @property
     def holds(self) -> bool:
         """Consistent, and every requested property holds."""
-        return self.valid and all(c.holds for c in self.checks)
+        return self.valid and all(c.holds for c in self.checks) and (
+            self.conformance is None or self.conformance.holds)
 
 
 def check_file(path: str | Path, fmt: str | None = None,
-               checks: Sequence[tuple[str, int | None]] = ()) -> TraceReport:
-    """Read and check a trace; unreadable input raises `InputError` (a `TraceFormatError`
-    with the file, and a byte offset or line, when the content is at fault)."""
+               checks: Sequence[tuple[str, int | None]] = (),
+               prog: Program | None = None) -> TraceReport:
+    """Read and check a trace, and with `prog` its conformance to that spec; unreadable
+    input raises `InputError` (a `TraceFormatError` with the file, and a byte offset or
+    line, when the content is at fault). A spec none of whose functions the trace's
+    goroutines run is bad input too: nothing to check, most likely the wrong spec."""
     try:
-        return _check(path, fmt, list(checks))
+        report = _check(path, fmt, list(checks), prog)
     except TraceFormatError as err:
         raise TraceFormatError(f"{path}: {err.where}", err.detail, err.offset) from None
+    if prog is not None and report.conformance is not None and not report.conformance.checked:
+        names = ", ".join(f.name for f in prog.functions)
+        raise InputError(f"{path}: no goroutine of the trace runs a function of the spec"
+                         f" ({names}): nothing to check")
+    return report
 
 
-def _check(path: str | Path, fmt: str | None, checks: list[tuple[str, int | None]]
-           ) -> TraceReport:
+def _check(path: str | Path, fmt: str | None, checks: list[tuple[str, int | None]],
+           prog: Program | None) -> TraceReport:
     data = read_bytes(path)
     fmt = fmt or detect(data)
     source, expectation = read_source(data, fmt)
     if isinstance(source, BinaryTrace):
         replay = replay_binary(source)
     elif source and isinstance(source[0], Snapshot):
+        if prog is not None:
+            raise InputError(f"{path}: conformance needs an execution trace (go, wire or"
+                             " jsonl format), not a schedtrace log")
         if checks:
             raise InputError("properties need an execution trace (go, wire or jsonl format);"
                              " a schedtrace log only gets the snapshot checks")
@@ -66,14 +83,27 @@ def _check(path: str | Path, fmt: str | None, checks: list[tuple[str, int | None
         return TraceReport(str(path), fmt, _snapshot_summary(snaps), check_snapshots(snaps))
     else:
         replay = replay_events(source)  # type: ignore[arg-type]
+    conformer = None if prog is None else Conformer(prog)
+    stream: Iterable[Event] = replay if conformer is None else _feeding(replay, conformer)
     with _collector_paused():
         if not checks:
-            return TraceReport(str(path), fmt, summarize(replay), replay.error, expectation)
-        events = list(replay)
-        report = TraceReport(str(path), fmt, summarize(events), replay.error, expectation)
-        if report.valid:  # properties of an inconsistent trace would mean nothing
-            report.checks = check_properties(events, checks)
+            report = TraceReport(str(path), fmt, summarize(stream), replay.error, expectation)
+        else:
+            events = list(stream)
+            report = TraceReport(str(path), fmt, summarize(events), replay.error, expectation)
+            if report.valid:  # properties of an inconsistent trace would mean nothing
+                report.checks = check_properties(events, checks)
+        if report.valid and conformer is not None:
+            report.conformance = conformer.result()
     return report
+
+
+def _feeding(events: Iterable[Event], conformer: Conformer) -> Iterator[Event]:
+    """The events, each handed to `conformer` on the way: one replay serves both."""
+    feed = conformer.feed
+    for e in events:
+        feed(e)
+        yield e
 
 
 @contextmanager

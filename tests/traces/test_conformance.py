@@ -17,12 +17,9 @@ from gocheck.lang.parser import parse
 from gocheck.model.config import machine_config
 from gocheck.model.machine import Machine
 from gocheck.model.program import Program, compile_program
-from gocheck.traces.conformance import (
-    Conformance,
-    block_letter,
-    check_conformance,
-    check_trace_file,
-)
+from gocheck.traces.automaton import block_letter
+from gocheck.traces.check import check_file
+from gocheck.traces.conformance import Conformance, check_conformance
 from gocheck.traces.event import Event
 from gocheck.traces.jsonl import write_jsonl
 from gocheck.traces.replay import replay_events
@@ -35,6 +32,13 @@ EXAMPLES = sorted((REPO / "spec" / "examples").glob("*.gos"))
 def machine_of(spec: ast.Spec | str) -> Machine:
     spec = check_or_raise(parse(spec) if isinstance(spec, str) else spec)
     return Machine(compile_program(spec), machine_config(spec))
+
+
+def check_trace_file(path: Path, fmt: str | None, prog: Program) -> Conformance:
+    """Conformance as `gocheck trace --spec` computes it: in the same replay."""
+    result = check_file(path, fmt, prog=prog).conformance
+    assert result is not None
+    return result
 
 
 def conformance(events: list[Event], prog: Program) -> Conformance:

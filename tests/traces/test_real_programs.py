@@ -10,9 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from trace_paths import PROGRAMS
 
 from gocheck.traces.check import check_file
 from gocheck.traces.gotool import record
+from gocheck.verify import load
 
 RUNS = {
     "forkjoin": ("forkjoin", (), {}),
@@ -21,6 +23,7 @@ RUNS = {
     "netpoll": ("netpoll", (), {}),
     "channels": ("channels", (), {}),
     "mutex": ("mutex", (), {}),
+    "rendezvous": ("rendezvous", (), {}),
     "preempt-p1": ("preempt", (), {"GOMAXPROCS": "1"}),
     "preempt-p2": ("preempt", (), {"GOMAXPROCS": "2"}),
     "many": ("many", ("2", "3000"), {}),
@@ -46,3 +49,18 @@ def test_program_trace_and_schedtrace_log_are_consistent(
     if "SCHED " in proc.stderr:  # a very short run can end before sysmon's first dump
         sched = check_file(log)
         assert sched.format == "schedtrace" and sched.valid, sched.error
+
+
+def test_rendezvous_program_conforms_to_its_spec_with_its_channel_waits(
+        program: Callable[[str], Path], tmp_path: Path) -> None:
+    """A real trace of named goroutines on one unbuffered channel: each goroutine's
+    operations match its spec function and the channel waits (both sides park, many times)
+    interleave as a send and a receive must."""
+    trace = tmp_path / "rendezvous.trace"
+    record(program("rendezvous"), trace, GOMAXPROCS="2")
+    spec = PROGRAMS / "rendezvous" / "rendezvous.gos"
+    report = check_file(trace, prog=load(str(spec))[1].prog)
+    assert report.valid, report.error
+    result = report.conformance
+    assert result is not None and result.holds, result
+    assert result.checked == 5 and result.waits >= 100

@@ -60,6 +60,22 @@ def test_violations(edit, rule: str | None) -> None:  # type: ignore[no-untyped-
     assert (error.rule if error else None) == rule
 
 
+def cut_after(text: str, marker: str) -> str:
+    return text[:text.index(marker) + len(marker)]
+
+
+@pytest.mark.parametrize("marker", ["  P0: status=1 sched", "gomaxp", "SCHED 0ms:"])
+def test_a_last_dump_cut_short_by_the_exit_is_accepted(marker: str) -> None:
+    """sysmon may be printing when the program exits: the last dump ends early."""
+    text = DETAIL + cut_after(DETAIL.split("\n", 1)[1], marker)
+    snaps = read_schedtrace(text)
+    assert len(snaps) == 2 and check_snapshots(snaps) is None
+    # the same dump, not the last one, is missing P lines or its header
+    error = check_snapshots(read_schedtrace(text + "\n" + DETAIL))
+    assert error is not None and error.event == 1
+    assert error.rule == ("sched-procs" if marker.startswith("  P0") else "sched-header")
+
+
 def test_a_log_without_dumps_is_refused() -> None:
     with pytest.raises(TraceFormatError, match="no 'SCHED"):
         read_schedtrace("hello\nworld\n")
