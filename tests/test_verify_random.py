@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from strategies import Sizes, specs
 
 from gocheck.explore import SafetyProperty
+from gocheck.explore.livelock import GraphProperty
 from gocheck.lang import ast
 from gocheck.props.library import LIBRARY, properties_for
 from gocheck.verify import Limits, verify_spec
@@ -32,6 +33,10 @@ def test_verdicts_are_deterministic_and_counterexamples_replay(spec: ast.Spec) -
         prop = props[result.name]
         if isinstance(prop, SafetyProperty):
             assert prop.bad(states[-1])
+        elif isinstance(prop, GraphProperty):  # a cycle of scheduler steps only
+            cycle_steps = cx.steps[cx.loop_start:]
+            assert states[-1] == states[cx.loop_start] and cycle_steps
+            assert all(step.g is None and step.m is not None for step in cycle_steps)
         else:
             cycle = states[cx.loop_start:]
             assert frozenset.intersection(*(prop.labels(s) for s in cycle))

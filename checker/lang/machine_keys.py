@@ -120,27 +120,36 @@ SWITCH_KEYS: tuple[MachineKey, ...] = (
             "urgent: sysmon acts on each syscall's and slice's own length; all: sysmon samples "
             "each P and remembers what it saw, checking the slice of running and syscall Ps "
             "(tip); running_only: only of running Ps (Go 1.11, #28701)"),
+    WordKey("timer_steal", ("any", "preempt_marked_only"), "any",
+            "any: timers are one global actor that fires an expired timer promptly (Go >= "
+            "1.16); preempt_marked_only: per-P timer heaps, fired by their P's schedule, by a "
+            "spinning thief that skips running Ps whose G is not marked for preemption, or "
+            "by the M blocked in netpoll (Go 1.14-1.15, #38860)"),
 )
 
 
 
 def _preset(recheck: str, gosched_wakep: str, runnext_without_sysmon: str,
-            preemption: str = "async") -> dict[str, Value]:
+            preemption: str = "async", timer_steal: str = "any") -> dict[str, Value]:
     return {"recheck": recheck, "gosched_wakep": gosched_wakep,
-            "runnext_without_sysmon": runnext_without_sysmon, "preemption": preemption}
+            "runnext_without_sysmon": runnext_without_sysmon, "preemption": preemption,
+            "timer_steal": timer_steal}
 
 
+_GO1_15 = _preset("all", "off", "on", timer_steal="preempt_marked_only")
 _GO1_16 = _preset("all", "off", "on")
 _GO1_19 = _preset("spinning", "off", "on")
 _GO1_21 = _preset("needspinning", "off", "on")
 _TIP = _preset("needspinning", "on", "off")
 
 # Each Go version's scheduler rules as switch values (bug-zoo.md §3; docs/bugs.md). Go 1.20's
-# needspinning is recalled, not read in source; `retake_slice_check` and `timer_steal` are
-# not modelled. "tip" is today's rule, every switch at its default.
+# needspinning is recalled, not read in source; `retake_slice_check` is in no preset (its
+# default is the model's urgent sysmon, not a version). Go 1.13's timers (global timer
+# buckets) are closest to `timer_steal = any`: no per-P heap holds a timer back. "tip" is
+# today's rule, every switch at its default.
 PRESETS: Mapping[str, Mapping[str, Value]] = {
     "go1.13": _preset("all", "off", "on", "cooperative"),
-    "go1.14": _GO1_16, "go1.15": _GO1_16, "go1.16": _GO1_16,
+    "go1.14": _GO1_15, "go1.15": _GO1_15, "go1.16": _GO1_16,
     "go1.17": _GO1_19, "go1.18": _GO1_19, "go1.19": _GO1_19,
     "go1.20": _GO1_21, "go1.21": _GO1_21,
     "go1.22": _preset("needspinning", "on", "on"),

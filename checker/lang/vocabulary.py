@@ -12,7 +12,7 @@ from collections.abc import Iterable
 PROPERTIES: tuple[str, ...] = (
     "fork_join", "no_deadlock", "no_fatal", "work_conserving", "strict_work_conserving",
     "syscall_handoff", "starvation_free", "terminates", "spinning_p_empty", "idle_p_empty",
-    "no_scheduler_livelock",
+    "no_scheduler_livelock", "timer_conserving",
 )
 
 # Observables an invariant reads by name.

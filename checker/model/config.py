@@ -33,11 +33,19 @@ class MachineConfig:
     runnext_without_sysmon: bool = False
     gosched_wakep: bool = True
     retake_slice_check: str = "urgent"  # urgent | all | running_only
+    timer_steal: str = "any"  # any | preempt_marked_only
 
     @property
     def sampling_sysmon(self) -> bool:
         """sysmon samples each P and remembers what it saw (bug-zoo G6, Z8)."""
         return self.retake_slice_check != "urgent"
+
+    @property
+    def per_p_timers(self) -> bool:
+        """Timers live in per-P heaps and fire in three ways (bug-zoo G7, Z9); otherwise
+        they are one global actor (`timer_steal = any`, the model's abstraction of Go >= 1.16
+        firing an expired timer promptly)."""
+        return self.timer_steal != "any"
 
     def with_values(self, **changes: object) -> MachineConfig:
         return replace(self, **changes)

@@ -11,6 +11,7 @@ An M's state says which step it takes next:
            with `recheck_order = recheck_first`, the stop of a spinner that rechecked first
   RECHECK_IDLE  the recheck of an M that was not spinning (`recheck = all`, Go <= 1.16)
   SYSCALL  a syscall tick, or the syscall's exit once its ticks are done
+  NETPOLL  (per-P timers only) blocked in netpoll until a timer's deadline: wake (timers.py)
   PARKED / UNBORN: no step of its own; other actors wake or create it.
 
 Urgency (model.md): while sysmon may retake a syscall's P, that syscall takes no further
@@ -27,7 +28,8 @@ Abstractions of the runtime (beyond those model.md states):
 - The recheck that finds global work takes the P and searches again (one more step) instead
   of taking the batch in the same step, as model.md words it.
 - Timers ready their G like the netpoller (global queue, injectglist); the runtime fires a
-  timer on a P, which readies the G into that P's runnext.
+  timer on a P, which readies the G into that P's runnext. With `timer_steal =
+  preempt_marked_only` timers live in per-P heaps instead (timers.py).
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ from gocheck.model.state import (
     G_STATUS_,
     M_G,
     M_GIVEUP,
+    M_NETPOLL,
     M_P,
     M_RECHECK,
     M_RECHECK_IDLE,
@@ -76,6 +79,7 @@ from gocheck.model.state import (
     M_SYSCALL,
     M_UNBORN,
     NO,
+    P_EXPIRED,
     P_IDLE,
     P_M,
     P_RING,
@@ -87,6 +91,7 @@ from gocheck.model.state import (
     P_STATUS_,
     P_SYSCALL,
     P_TICK,
+    P_TIMERS,
     RUNNABLE,
     RUNNING,
     S_ENDED,
@@ -104,6 +109,14 @@ from gocheck.model.state import (
 )
 from gocheck.model.sync import CLOSED, CONTINUE, FATAL, PARK, YIELD, Sync
 from gocheck.model.system import Step
+from gocheck.model.timers import (
+    add_timer,
+    blocks_in_netpoll,
+    expire,
+    may_take_timers,
+    netpoll_due,
+    run_timers,
+)
 
 Successor = tuple[Step, tuple]
 
@@ -122,7 +135,8 @@ class Machine:
         cfg, prog = self.cfg, self.prog
         main = new_g(prog, prog.main, RUNNING)
         ended = int(main[G_STATUS_] == DEAD)
-        memory = (0, 0) if cfg.sampling_sysmon else ()
+        memory = (0, 0) if cfg.sampling_sysmon or cfg.per_p_timers else ()
+        memory += ((), ()) if cfg.per_p_timers else ()
         ps = [(P_RUNNING, 0, (), NO, 0, 0, *memory)] + [(P_IDLE, NO, (), NO, 0, 0, *memory)] * (
             cfg.procs - 1)
         ms = [(M_RUNNING, 0, 0, False)] + [(M_UNBORN, NO, NO, False)] * (cfg.threads - 1)
@@ -155,6 +169,8 @@ class Machine:
                 self._recheck(state, m, out)
             elif kind == M_SYSCALL:
                 self._syscall(state, m, M, retakable, out)
+            elif kind == M_NETPOLL:
+                self._netpoll_wake(state, m, out)
         for p in retakable:
             self._retake(state, p, out)
         for p in requests:
@@ -245,6 +261,8 @@ class Machine:
         elif o == op.SYSCALL:
             self._enter_syscall(w, m, p, g, ins)
         elif o in (op.NETREAD, op.SLEEP):
+            if o == op.SLEEP and cfg.per_p_timers:
+                add_timer(w, p, g)
             self._finish_or_park(w, m, g, None)
         elif o == op.GO:
             child = len(w.gs)
@@ -394,6 +412,10 @@ class Machine:
         P = state[S_PS][p]
         globalq = state[S_GLOBALQ]
         spinning = state[S_MS][m][M_SPINNING]
+        if cfg.per_p_timers and P[P_EXPIRED]:
+            self._emit(out, state, self._m_step(m, f"search: run P{p}'s expired timers", p=p),
+                       lambda w: self._run_timers(w, p, p))
+            return
         if cfg.global_check and P[P_TICK] % cfg.global_check == 0 and globalq:
             self._take(state, m, p, "search: global queue (fairness check)",
                        lambda w: w.globalq.pop(0), out)
@@ -433,6 +455,14 @@ class Machine:
             q for q, Q in enumerate(ps)
             if q != p and Q[P_STATUS_] != P_IDLE and (Q[P_RING] or Q[P_RUNNEXT] != NO)
         ]
+        for q in self._timer_victims(state, p):
+            def steal_timers(w: World, q: int = q) -> None:
+                if not spinning:
+                    become_spinning(w, m)
+                self._run_timers(w, q, p)
+
+            self._emit(out, state, self._m_step(m, f"search: steal P{q}'s expired timers",
+                                                p=p), steal_timers)
         for q in victims:
             what = "runnext" if not ps[q][P_RING] else (
                 "1" if cfg.steal == "one" else str(len(ps[q][P_RING]) - len(ps[q][P_RING]) // 2))
@@ -445,7 +475,7 @@ class Machine:
             resetspinning(w, cfg, m)
             out.append((self._m_step(m, f"search: steal {what} from P{q}", g=g, p=p),
                         w.freeze()))
-        if not victims:
+        if not victims and not self._timer_victims(state, p):
             def give_up(w: World) -> None:
                 if not spinning:
                     become_spinning(w, m)
@@ -491,12 +521,12 @@ class Machine:
             elif recheck_idle:
                 w.set_m(m, state=M_RECHECK_IDLE, p=NO)
             else:
-                park_m(w, m)
+                self._stop_m(w, m)
 
         label = (f"give up: release P{p}, stop spinning" if spinning
                  else f"give up: release P{p}, recheck" if recheck_idle
                  else f"give up: release P{p}, park")
-        self._emit(out, state, self._m_step(m, label, p=p), release)
+        self._emit_stop(out, state, self._m_step(m, label, p=p), release)
 
     def _recheck_first(self, state: tuple, m: int, p: int, out: list[Successor]) -> None:
         """`recheck_order = recheck_first` (bug-zoo Z1, the order proc.go's "delicate dance"
@@ -517,10 +547,10 @@ class Machine:
         """The stop of `recheck_first`: release the P, stop spinning, park; no last look."""
         def stop(w: World) -> None:
             pidleput(w, p)
-            park_m(w, m)
+            self._stop_m(w, m)
 
-        self._emit(out, state, self._m_step(m, f"stop: release P{p}, stop spinning, park",
-                                            p=p), stop)
+        self._emit_stop(out, state, self._m_step(m, f"stop: release P{p}, stop spinning, park",
+                                                 p=p), stop)
 
     def _visible_work(self, state: tuple) -> bool:
         """What the recheck looks at: the global queue and every non-idle P's local work."""
@@ -555,14 +585,14 @@ class Machine:
         elif work:
             def flag(w: World) -> None:
                 set_needspinning(w, self.cfg)
-                park_m(w, m)
+                self._stop_m(w, m)
 
             label = ("recheck: work, no idle P: needspinning, park"
                      if self.cfg.recheck == "needspinning" else "recheck: work, no idle P, park")
-            self._emit(out, state, self._m_step(m, label), flag)
+            self._emit_stop(out, state, self._m_step(m, label), flag)
         else:
-            self._emit(out, state, self._m_step(m, "recheck: nothing, park"),
-                       lambda w: park_m(w, m))
+            self._emit_stop(out, state, self._m_step(m, "recheck: nothing, park"),
+                            lambda w: self._stop_m(w, m))
 
     # --- sysmon -----------------------------------------------------------------------------
     def _retakable(self, state: tuple) -> list[int]:
@@ -687,7 +717,11 @@ class Machine:
         """netpoll / timer firing -> injectglist without a P: the G joins the global queue
         and one idle P, if any, goes to a non-spinning M (even with wakep = off); with no
         idle P, startIdle's pidlegetSpinning sets needspinning."""
+        if self.cfg.per_p_timers:
+            self._expiries(state, out)
         for want, actor in ((op.NETREAD, "netpoller"), (op.SLEEP, "timers")):
+            if want == op.SLEEP and self.cfg.per_p_timers:
+                continue
             for g, G in enumerate(state[S_GS]):
                 if G[G_STATUS_] == WAITING and self.instr(G).op == want:
                     self._emit(out, state,
@@ -705,6 +739,65 @@ class Machine:
         m = available_m(w, self.cfg)
         if m != NO:
             startm(w, m, w.pidle.pop(), spinning=False)
+
+    # --- per-P timers (timer_steal = preempt_marked_only; timers.py) -------------------------
+    def _run_timers(self, w: World, q: int, p: int) -> None:
+        run_timers(w, self.prog, self.cfg, q, p)
+
+    def _timer_victims(self, state: tuple, p: int) -> list[int]:
+        """The other Ps whose expired timers a thief may run (shouldStealTimers)."""
+        if not self.cfg.per_p_timers:
+            return []
+        ps, ms, gs = state[S_PS], state[S_MS], state[S_GS]
+        return [q for q, Q in enumerate(ps)
+                if q != p and Q[P_EXPIRED] and may_take_timers(ps, ms, gs, q)]
+
+    def _stop_m(self, w: World, m: int) -> None:
+        """findRunnable's stop once the P is released: block in netpoll until a timer's
+        deadline (per-P timers, when timers.blocks_in_netpoll says so), else park (stopm)."""
+        if self.cfg.per_p_timers and blocks_in_netpoll(w):
+            w.set_m(m, state=M_NETPOLL, p=NO, g=NO, spinning=False)
+        else:
+            park_m(w, m)
+
+    def _emit_stop(self, out: list[Successor], state: tuple, step: Step,
+                   effect: Callable[[World], None]) -> None:
+        """Emit a step that ends in `_stop_m`; an M that blocks in netpoll says so in its
+        action instead of "park"."""
+        w = World(state)
+        effect(w)
+        if step.m is not None and w.ms[step.m][M_STATE_] == M_NETPOLL:
+            step = Step(step.actor, step.action.removesuffix("park") + "block in netpoll",
+                        step.g, step.p, step.m, step.fairness)
+        out.append((step, w.freeze()))
+
+    def _netpoll_wake(self, state: tuple, m: int, out: list[Successor]) -> None:
+        """The M blocked in netpoll wakes at its deadline: it takes the top idle P and
+        schedules (not spinning), or with no idle P parks (stopm)."""
+        if not netpoll_due(state[S_PS], state[S_MS], state[S_GS]):
+            return
+        pidle = state[S_PIDLE]
+        if pidle:
+            p = pidle[-1]
+
+            def take(w: World) -> None:
+                w.pidle.pop()
+                w.set_p(p, status=P_RUNNING, m=m)
+                w.set_m(m, state=M_SEARCH, p=p)
+
+            self._emit(out, state, self._m_step(m, f"netpoll: deadline, take idle P{p}", p=p),
+                       take)
+        else:
+            self._emit(out, state, self._m_step(m, "netpoll: deadline, no idle P, park"),
+                       lambda w: park_m(w, m))
+
+    def _expiries(self, state: tuple, out: list[Successor]) -> None:
+        """Time passes: each pending timer may reach its deadline (one class per sleeper)."""
+        steps = sorted((g, p) for p, P in enumerate(state[S_PS]) for g in P[P_TIMERS])
+        for g, p in steps:
+            self._emit(out, state, Step("timers", f"timer of G{g} on P{p} expires", g, p, None,
+                                        f"timers:G{g}"),
+                       lambda w, g=g, p=p: expire(w, p, g))
 
     # --- step names -------------------------------------------------------------------------
     def _chan_op(self, kind: str, ch: int) -> str:

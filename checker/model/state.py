@@ -7,6 +7,8 @@ Layout of a state tuple (indices are the `S_*` constants):
             p.sysmontick as flags: (..., seen_slice, seen_syscall): sysmon has looked at the
             P since its schedtick last advanced / since its current syscall began (0/1)
   ms        tuple of M = (state, p, g, spinning)                       M id = index
+            (state NETPOLL, an M blocked in netpoll until a timer's deadline, only with
+            per-P timers)
   globalq   tuple of G ids (FIFO)
   pidle     tuple of P ids (LIFO: the last is the top)
   midle     tuple of M ids (LIFO: the last is the top)
@@ -35,8 +37,11 @@ P_STATUS = ("idle", "running", "syscall")
 # RECHECK_IDLE: the recheck of an M that was not spinning, only with `recheck = all`.
 M_UNBORN, M_PARKED, M_RUNNING, M_SEARCH, M_GIVEUP, M_RECHECK, M_SYSCALL = range(7)
 M_RECHECK_IDLE = 7
+# NETPOLL: findRunnable's stop blocked in netpoll until a timer's deadline; only with per-P
+# timers (`timer_steal = preempt_marked_only`).
+M_NETPOLL = 8
 M_STATE = ("unborn", "parked", "running", "search", "give-up", "recheck", "syscall",
-           "recheck-idle")
+           "recheck-idle", "netpoll")
 
 (S_GS, S_PS, S_MS, S_GLOBALQ, S_PIDLE, S_MIDLE, S_NEEDSPIN, S_CHANS, S_MUTEXES, S_WGS,
  S_ENDED, S_FATAL) = range(12)
@@ -45,7 +50,8 @@ M_STATE = ("unborn", "parked", "running", "search", "give-up", "recheck", "sysca
 G_FUNC, G_STATUS_, G_PC, G_LEFT, G_PREEMPT, G_COUNTERS = range(6)
 # P fields
 P_STATUS_, P_M, P_RING, P_RUNNEXT, P_TICK, P_SLICE = range(6)
-P_SEEN_SLICE, P_SEEN_SYSCALL = 6, 7  # sampling sysmon only
+P_SEEN_SLICE, P_SEEN_SYSCALL = 6, 7  # sampling sysmon only (0 with per-P timers alone)
+P_TIMERS, P_EXPIRED = 8, 9  # per-P timer heaps only (timer_steal = preempt_marked_only)
 # M fields
 M_STATE_, M_P, M_G, M_SPINNING = range(4)
 
@@ -127,7 +133,7 @@ class World:
 
 _G_INDEX = {"func": 0, "status": 1, "pc": 2, "left": 3, "preempt": 4, "counters": 5}
 _P_INDEX = {"status": 0, "m": 1, "ring": 2, "runnext": 3, "tick": 4, "slice": 5,
-            "seen_slice": 6, "seen_syscall": 7}
+            "seen_slice": 6, "seen_syscall": 7, "timers": 8, "expired": 9}
 _M_INDEX = {"state": 0, "p": 1, "g": 2, "spinning": 3}
 
 

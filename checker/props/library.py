@@ -29,6 +29,7 @@ from gocheck.model.state import (
     M_STATE_,
     M_UNBORN,
     NO,
+    P_EXPIRED,
     P_IDLE,
     P_M,
     P_RING,
@@ -126,6 +127,21 @@ def idle_p_bad(_m: Machine, s: tuple) -> bool:
     return any(P[P_STATUS_] == P_IDLE and _local_work(P) for P in s[S_PS])
 
 
+def expired_timer_idle_p(m: Machine, s: tuple) -> bool:
+    """An expired timer has not fired while a P is idle (before the program's end).
+
+    With per-P timer heaps (`timer_steal = preempt_marked_only`) an expired timer is one the
+    timers actor has moved past its deadline. With the global timer actor (the default) a
+    sleeping G's timer may fire at any moment, so a sleeper counts as expired: the property
+    then says the actor's fairness fires it.
+    """
+    if s[S_ENDED] or s[S_FATAL] or not any(P[P_STATUS_] == P_IDLE for P in s[S_PS]):
+        return False
+    if m.cfg.per_p_timers:
+        return any(P[P_EXPIRED] for P in s[S_PS])
+    return any(G[G_STATUS_] == WAITING and m.instr(G).op == op.SLEEP for G in s[S_GS])
+
+
 def scheduler_step(graph: StateGraph, edge: int, _source: int) -> bool:
     """An M's or sysmon's step in which no goroutine moves or is taken to run (the step
     names no G) and the M does not park: the stuff of a livelock (#43997)."""
@@ -145,6 +161,7 @@ def _runnable_gs(s: tuple) -> frozenset:
 
 _WINDOW = frozenset({"idle P while a G is runnable"})
 _MAIN = frozenset({"main has not returned"})
+_TIMER = frozenset({"an expired timer while a P is idle"})
 _NONE: frozenset = frozenset()
 
 LIBRARY: dict[str, LibraryEntry] = {e.name: e for e in (
@@ -174,6 +191,11 @@ LIBRARY: dict[str, LibraryEntry] = {e.name: e for e in (
     LibraryEntry("no_scheduler_livelock", "graph",
                  lambda _m: livelock_property("no_scheduler_livelock", scheduler_step),
                  "no reachable cycle of scheduler steps only (no G moves, no M parks)"),
+    LibraryEntry("timer_conserving", "liveness",
+                 lambda m: LivenessProperty(
+                     "timer_conserving",
+                     lambda s: _TIMER if expired_timer_idle_p(m, s) else _NONE, True),
+                 "an expired timer fires, or no P stays idle, under fair scheduling"),
     LibraryEntry("terminates", "liveness",
                  lambda _m: LivenessProperty(
                      "terminates", lambda s: _NONE if s[S_ENDED] else _MAIN, True),

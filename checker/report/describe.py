@@ -17,6 +17,7 @@ from gocheck.model.state import (
     G_STATUS_,
     M_G,
     M_GIVEUP,
+    M_NETPOLL,
     M_P,
     M_PARKED,
     M_RECHECK,
@@ -28,6 +29,7 @@ from gocheck.model.state import (
     M_SYSCALL,
     M_UNBORN,
     NO,
+    P_EXPIRED,
     P_IDLE,
     P_M,
     P_RING,
@@ -37,6 +39,7 @@ from gocheck.model.state import (
     P_STATUS_,
     P_SYSCALL,
     P_TICK,
+    P_TIMERS,
     RUNNABLE,
     RUNNING,
     S_CHANS,
@@ -96,16 +99,28 @@ class Scene:
             return f"running on M{m} and P{state[S_MS][m][M_P]}" if m != NO else "running"
         if status == SYSCALL:
             return f"in a system call, {self.code(self.instr(G))}"
-        return self.blocked(G)
+        return self.blocked(G, self.timer_place(state, g))
 
-    def blocked(self, G: tuple) -> str:
+    def blocked(self, G: tuple, timer: str = "") -> str:
         """Why a waiting G waits, in the runtime's words."""
         ins = self.instr(G)
         if ins.op == op.NETREAD:
             return f"parked on the netpoller, {self.code(ins)}"
         if ins.op == op.SLEEP:
-            return f"asleep on a timer, {self.code(ins)}"
+            return f"asleep on a timer{timer}, {self.code(ins)}"
         return f"blocked in {self.code(ins)}"
+
+    def timer_place(self, state: tuple, g: int) -> str:
+        """With per-P timers, where G g's timer is: " in P0's timer heap", " that expired
+        on P0 and has not fired"; "" otherwise."""
+        if not self.cfg.per_p_timers:
+            return ""
+        for p, P in enumerate(state[S_PS]):
+            if g in P[P_TIMERS]:
+                return f" in P{p}'s timer heap"
+            if g in P[P_EXPIRED]:
+                return f" that expired on P{p} and has not fired"
+        return ""
 
     def queue(self, state: tuple, g: int) -> str | None:
         """"in P0's runnext", "in P1's local queue", "on the global queue", or None."""
@@ -155,6 +170,8 @@ class Scene:
                                                        else ", without a P")
         if kind == M_PARKED:
             return "parked (stopm)"
+        if kind == M_NETPOLL:
+            return "blocked in netpoll until a timer's deadline, without a P"
         return "not created yet"
 
     # --- the snapshot the HTML report shows for each step ---------------------------------
@@ -167,7 +184,8 @@ class Scene:
                    "M": "" if P[P_M] == NO else f"M{P[P_M]}",
                    "runnext": "" if P[P_RUNNEXT] == NO else f"G{P[P_RUNNEXT]}",
                    "local queue": " ".join(f"G{g}" for g in P[P_RING]),
-                   "schedtick": str(P[P_TICK]), "slice": str(P[P_SLICE])}
+                   "schedtick": str(P[P_TICK]), "slice": str(P[P_SLICE]),
+                   **({"timers": _timers(P)} if self.cfg.per_p_timers else {})}
                   for p, P in enumerate(ps)],
             "M": [{"M": f"M{m}", "doing": self.m_status(state, m)}
                   for m, M in enumerate(ms) if M[M_STATE_] != M_UNBORN],
@@ -198,6 +216,12 @@ class Scene:
 def _m_of(state: tuple, g: int) -> int:
     return next((m for m, M in enumerate(state[S_MS])
                  if M[M_G] == g and M[M_STATE_] in (M_RUNNING, M_SYSCALL)), NO)
+
+
+def _timers(P: tuple) -> str:
+    """A per-P timer heap: pending sleepers, then expired ones."""
+    return " ".join([*(f"G{g}" for g in P[P_TIMERS]),
+                     *(f"G{g} (expired)" for g in P[P_EXPIRED])])
 
 
 def _gs(ids: tuple) -> str:

@@ -72,6 +72,20 @@ def explain(v: Verification, source: str) -> list[Text]:
     return lines
 
 
+def stories(v: Verification, source: str) -> list[Text]:
+    """Each counterexample's story as `explain` tells it: every step with its why-lines, and
+    why the run breaks its property; without the verdicts, the what-ifs (each a verification
+    of its own) and the timeline. For pages that keep the stories (docs/bugs.md)."""
+    scene = Scene(v.machine, source)
+    out: list[Text] = []
+    for run in counterexample_runs(v):
+        account = Account(run, narrate(scene, run.steps, run.states),
+                          why_broken(scene, run, v.spec), [])
+        out += [*_story(account), Text(""),
+                *_paragraph(f"Why it breaks {run.name}: ", account.why or "")]
+    return out
+
+
 def _verdicts(v: Verification, runs: list[Run]) -> list[Text]:
     stats = v.result.stats
     out = [Text(f"{v.spec.path}: {_count(stats.states, 'state')}, "

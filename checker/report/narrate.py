@@ -27,6 +27,7 @@ from gocheck.model.state import (
     G_PREEMPT,
     G_STATUS_,
     M_G,
+    M_NETPOLL,
     M_P,
     M_PARKED,
     M_RUNNING,
@@ -35,6 +36,7 @@ from gocheck.model.state import (
     M_STATE_,
     M_UNBORN,
     NO,
+    P_EXPIRED,
     P_IDLE,
     P_M,
     P_RING,
@@ -43,6 +45,7 @@ from gocheck.model.state import (
     P_SLICE,
     P_STATUS_,
     P_SYSCALL,
+    P_TIMERS,
     RUNNABLE,
     RUNNING,
     S_ENDED,
@@ -57,6 +60,7 @@ from gocheck.model.state import (
     WAITING,
 )
 from gocheck.model.system import Step
+from gocheck.model.timers import may_take_timers
 from gocheck.report.describe import Scene
 
 
@@ -130,7 +134,8 @@ def _statement(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
     cause = "handoffp" if o == op.SYSCALL else "wakep"
     return Told(_joined(head, _effects(scene, before, step, after, cause)),
                 _preempt_pending(scene, G, ins) or _no_wakep(scene, before, after)
-                or _runnext_ignored(scene, before, step, after))
+                or _runnext_ignored(scene, before, step, after)
+                or (_no_gosched_wakep(scene, after, g) if o == op.GOSCHED else None))
 
 
 def _tick(G: tuple, ins: Instr) -> str:
@@ -222,11 +227,25 @@ def _no_wakep(scene: Scene, before: tuple, after: tuple) -> str | None:
             f"waits {scene.queue(after, new[0]) or 'on a queue'}")
 
 
+def _no_gosched_wakep(scene: Scene, after: tuple, g: int) -> str | None:
+    """`gosched_wakep = off` (Go <= 1.21, #55160): a yielded or preempted G waits on the
+    global queue beside an idle P that nobody was woken for."""
+    if scene.cfg.gosched_wakep or not after[S_PIDLE] or g not in after[S_GLOBALQ] \
+            or any(M[M_SPINNING] for M in after[S_MS]):
+        return None
+    return (f"gosched_wakep = off (Go 1.21 and earlier): goschedImpl puts {scene.g(after, g)} on "
+            f"the global queue without calling wakep, so idle P{after[S_PIDLE][-1]} gets no M "
+            "and the G waits until an M that schedules looks at the global queue (Go 1.22 "
+            "calls wakep here)")
+
+
 # --- schedule: search, give up, recheck -----------------------------------------------------
 def _search(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
     action, p, g = step.action, step.p, step.g
     spinning = before[S_MS][step.m][M_SPINNING]
     why = None
+    if g is None and "timers" in action:
+        return _timers_run(scene, before, step, after)
     if g is None:
         if action == "search: nothing found":
             busy = len(before[S_PS]) - len(before[S_PIDLE])
@@ -237,7 +256,8 @@ def _search(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
             head = (f"findRunnable finds no work in P{p}'s queues or the global queue; "
                     f"M{step.m} {'keeps' if spinning else 'starts'} spinning but finds nothing "
                     "to steal")
-        return Told(_joined(head, _effects(scene, before, step, after, "wakep")))
+            why = _timers_skipped(scene, before, p)
+        return Told(_joined(head, _effects(scene, before, step, after, "wakep")), why)
     name = scene.g(after, g)
     if action == "search: runnext":
         left = "" if after[S_PS][p][P_SLICE] < scene.cfg.timeslice else ", and none is left"
@@ -317,7 +337,7 @@ def _give_up(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
         return Told(_joined(head, _effects(scene, before, step, after, "wakep")))
     head = (f"M{m} gives up: it releases P{p} to the idle list and stops spinning; it will "
             "look at every queue once more before parking" if spinning
-            else f"M{m} gives up: it releases P{p} to the idle list and parks (stopm)")
+            else f"M{m} gives up: it releases P{p} to the idle list and {_stops(action)}")
     window = _idle_window(scene, after)
     why = None
     if window and spinning:
@@ -349,8 +369,8 @@ def _recheck_first(scene: Scene, before: tuple, step: Step, after: tuple) -> Tol
 def _stop(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
     """The stop of `recheck_order = recheck_first`: release, stop spinning, park."""
     p, m = step.p, step.m
-    head = (f"M{m} stops: it releases P{p} to the idle list, stops spinning, and parks (stopm) "
-            "without looking at the queues again")
+    head = (f"M{m} stops: it releases P{p} to the idle list, stops spinning, and "
+            f"{_stops(step.action)} without looking at the queues again")
     window = _idle_window(scene, after)
     why = None
     if window:
@@ -358,6 +378,12 @@ def _stop(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
                "that saw it spinning woke nobody, and this stop does not look again "
                "(recheck_order = recheck_first; Go stops spinning first, then rechecks)")
     return Told(_joined(head, _effects(scene, before, step, after, "wakep")), why)
+
+
+def _stops(action: str) -> str:
+    """How findRunnable's stop ends: parked, or (per-P timers) blocked in netpoll."""
+    return ("blocks in netpoll until the deadline of a timer it may run" if
+            action.endswith("block in netpoll") else "parks (stopm)")
 
 
 def _idle_window(scene: Scene, state: tuple) -> str | None:
@@ -373,6 +399,7 @@ def _idle_window(scene: Scene, state: tuple) -> str | None:
 def _recheck(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
     m, action = step.m, step.action
     why = None
+    stops = _stops(action)
     if action.startswith("recheck: work, take") and action.endswith(", spin"):
         head = (f"M{m} rechecks every queue after releasing its P, finds work, and takes idle "
                 f"P{after[S_MS][m][M_P]} back to spin")
@@ -384,16 +411,17 @@ def _recheck(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
                f"another P, and not spinning, M{m} may steal only if 2 × spinning Ms < busy Ps; "
                "when it may not, it gives the P up and rechecks again (#43997)")
     elif action.startswith("recheck: work") and "needspinning" in action:
-        head = f"M{m} rechecks, finds work but no idle P: it sets needspinning and parks"
+        head = f"M{m} rechecks, finds work but no idle P: it sets needspinning and {stops}"
     elif action.startswith("recheck: work"):
-        head = (f"M{m} rechecks, finds work but no idle P, and parks (stopm); with recheck = "
+        head = (f"M{m} rechecks, finds work but no idle P, and {stops}; with recheck = "
                 "spinning there is no needspinning flag to set")
         why = ("the spinner found work but no idle P and, without needspinning (Go 1.17 to "
                "1.19), nobody is told: the next M to give up its P parks it idle while the work "
                "waits (#45867)")
     else:
-        head = f"M{m} rechecks every queue once more, finds nothing runnable, and parks (stopm)"
-    return Told(_joined(head, _effects(scene, before, step, after, "wakep")), why)
+        head = f"M{m} rechecks every queue once more, finds nothing runnable, and {stops}"
+    return Told(_joined(head, _effects(scene, before, step, after, "wakep")),
+                why or _no_deadline(scene, after, step))
 
 
 # --- syscalls -------------------------------------------------------------------------------
@@ -437,7 +465,7 @@ def _preempted(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
     head = (f"the preemption request takes effect: {scene.g(before, g)} is preempted "
             f"(gopreempt_m) to the global queue, and M{step.m} schedules")
     return Told(_joined(head, _effects(scene, before, step, after, "wakep")),
-                _safe_point(scene, G, scene.instr(G)))
+                _no_gosched_wakep(scene, after, g) or _safe_point(scene, G, scene.instr(G)))
 
 
 def _safe_point(scene: Scene, G: tuple, ins: Instr) -> str:
@@ -555,6 +583,8 @@ def _local(state: tuple, p: int) -> str:
 
 
 def _poller(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
+    if step.action.endswith("expires"):
+        return _expiry(scene, before, step, after)
     g = step.g if step.g is not None else NO
     name = scene.g(before, g)
     code = scene.code(scene.instr(before[S_GS][g]))
@@ -567,8 +597,89 @@ def _poller(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
     return Told(_joined(head, _effects(scene, before, step, after, "injectglist")))
 
 
+# --- per-P timers (timer_steal = preempt_marked_only) ---------------------------------------
+def _expiry(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
+    g, p = step.g if step.g is not None else NO, step.p if step.p is not None else NO
+    head = (f"time passes: the timer of {scene.g(before, g)} in P{p}'s heap reaches its "
+            f"deadline; it fires only when an M runs P{p}'s timers: P{p}'s own schedule, a "
+            "spinning thief, or the M blocked in netpoll")
+    why = None
+    if after[S_PIDLE] and not may_take_timers(after[S_PS], after[S_MS], after[S_GS], p) \
+            and not any(M[M_STATE_] == M_NETPOLL for M in after[S_MS]):
+        why = (f"{_timer_holder(scene, after, p)}; a P is idle, but with timer_steal = "
+               "preempt_marked_only (Go 1.14-1.15, #38860) no thief may run this P's timers "
+               "and no M waits in netpoll for them")
+    return Told(head + ".", why)
+
+
+def _timer_holder(scene: Scene, state: tuple, p: int) -> str:
+    """"P0 runs G1 (hog), which is not marked for preemption"."""
+    m = state[S_PS][p][P_M]
+    g = state[S_MS][m][M_G] if m != NO else NO
+    who = scene.g(state, g) if g != NO else "no G"
+    return f"P{p} runs {who}, which is not marked for preemption"
+
+
+def _timers_run(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
+    """An M runs a P's expired timers (checkTimers): its own P's, or a victim's."""
+    p, m = step.p, step.m
+    q = int(step.action.split("P", 2)[1].split("'", 1)[0])
+    why = None
+    if q == p:
+        head = f"findRunnable first runs P{p}'s expired timers (checkTimers)"
+    else:
+        head = (f"M{m}, spinning, runs P{q}'s expired timers in its steal round (checkTimers on "
+                f"P{q}); the sleepers it readies go to P{p}")
+        P = before[S_PS][q]
+        how = ("is idle" if P[P_STATUS_] == P_IDLE else "is in syscall state"
+               if P[P_STATUS_] == P_SYSCALL else "runs a G marked for preemption")
+        why = (f"P{q} {how}, so even Go 1.14's thief (shouldStealTimers) may run its timers"
+               if scene.cfg.timer_steal == "preempt_marked_only" else None)
+    return Told(_joined(head, _effects(scene, before, step, after, "wakep")), why)
+
+
+def _timers_skipped(scene: Scene, state: tuple, p: int) -> str | None:
+    """A thief that finds nothing while another P holds an expired timer it may not run."""
+    if not scene.cfg.per_p_timers:
+        return None
+    for q, Q in enumerate(state[S_PS]):
+        if q != p and Q[P_EXPIRED] and not may_take_timers(state[S_PS], state[S_MS],
+                                                           state[S_GS], q):
+            return (f"P{q} holds an expired timer, but {_timer_holder(scene, state, q)}: Go "
+                    "1.14's thief skips such a P (shouldStealTimers, timer_steal = "
+                    "preempt_marked_only), assuming it will soon run its own timers")
+    return None
+
+
+def _no_deadline(scene: Scene, after: tuple, step: Step) -> str | None:
+    """An M parks without a poll deadline while a running P holds a timer it may not run."""
+    m = step.m
+    if not scene.cfg.per_p_timers or m is None or after[S_MS][m][M_STATE_] != M_PARKED:
+        return None
+    for q, Q in enumerate(after[S_PS]):
+        if (Q[P_TIMERS] or Q[P_EXPIRED]) and not may_take_timers(after[S_PS], after[S_MS],
+                                                                 after[S_GS], q):
+            return (f"M{m} parks with no poll deadline: the only timers are on P{q}, and "
+                    f"{_timer_holder(scene, after, q)}; Go 1.14 computed the deadline over the "
+                    "timers it could steal, so nobody will wake for them (Go 1.16 covers every "
+                    "P's timers)")
+    return None
+
+
+def _netpoll(scene: Scene, before: tuple, step: Step, after: tuple) -> Told:
+    """The M blocked in netpoll wakes at a timer's deadline."""
+    m = step.m
+    if step.p is not None:
+        head = (f"M{m}, blocked in netpoll, wakes at a timer's deadline, takes idle P{step.p} "
+                "(pidleget) and schedules")
+    else:
+        head = f"M{m} wakes from netpoll at a timer's deadline, finds no idle P and parks (stopm)"
+    return Told(_joined(head, _effects(scene, before, step, after, "wakep")))
+
+
 _M_STEPS = (
     ("preempted", _preempted),
+    ("netpoll:", _netpoll),
     ("search:", _search),
     ("give up:", _give_up),
     ("recheck:", _recheck),

@@ -29,6 +29,7 @@ from gocheck.model.state import (
     M_RUNNING,
     M_STATE_,
     NO,
+    P_EXPIRED,
     P_IDLE,
     P_M,
     P_RING,
@@ -177,12 +178,26 @@ def _forever(scene: Scene, run: Run) -> str:
                 if ends else f"the window never closes: in the cycle from step "
                 f"{run.loop_start + 1}, a P stays idle while work is runnable "
                 f"({window} at its start).")
+    if run.name == "timer_conserving":
+        return _timer_waits(scene, cycle[0], run.loop_start, ends)
     starved = _starved(cycle, run.steps[run.loop_start:])
     if run.name == "starvation_free" and starved is not None:
         return (f"{scene.g(cycle[0], starved)} is runnable throughout the cycle from step "
                 f"{run.loop_start + 1} and never runs: it is "
                 f"{scene.where(cycle[0], starved)}.")
     return f"from step {run.loop_start + 1} the run repeats forever without satisfying it."
+
+
+def _timer_waits(scene: Scene, state: tuple, loop_start: int, ends: bool) -> str:
+    """timer_conserving: which timer waits, and which P stays idle."""
+    idle = next(p for p, P in enumerate(state[S_PS]) if P[P_STATUS_] == P_IDLE)
+    sleeper = next(g for g, G in enumerate(state[S_GS]) if G[G_STATUS_] == WAITING
+                   and scene.instr(G).op == op.SLEEP and (not scene.cfg.per_p_timers or any(
+                       g in P[P_EXPIRED] for P in state[S_PS])))
+    what = f"P{idle} idle while {scene.g(state, sleeper)} is {scene.where(state, sleeper)}"
+    return (f"the run ends with {what}: nobody fires the timer." if ends else
+            f"in the cycle from step {loop_start + 1}, an expired timer never fires while a P "
+            f"stays idle: {what} at its start.")
 
 
 def _starved(cycle: Sequence[tuple], steps: Sequence) -> int | None:

@@ -3,7 +3,9 @@
 A P cell is a short code: `G3` (running G3), `sys:G3` (in syscall state with G3's syscall),
 `spin` (held by a spinning M), `sched` (held by an M that is scheduling), `.` (idle).
 An M cell: `G3` (running it), `sys:G3` (blocked in its syscall), `spin`, `sched`,
-`recheck` (a former spinner's last look), `park` (parked), `` (not created yet).
+`recheck` (a former spinner's last look, or with `recheck = all` any M's), `netpoll`
+(blocked in netpoll until a timer's deadline, per-P timers only), `park` (parked), ``
+(not created yet).
 `kind` sorts a cell into the classes pictures colour: run, syscall, spin, sched, idle.
 """
 
@@ -11,8 +13,10 @@ from __future__ import annotations
 
 from gocheck.model.state import (
     M_G,
+    M_NETPOLL,
     M_PARKED,
     M_RECHECK,
+    M_RECHECK_IDLE,
     M_RUNNING,
     M_SPINNING,
     M_STATE_,
@@ -59,8 +63,10 @@ def m_cell(state: tuple, m: int) -> str:
         return f"G{M[M_G]}"
     if kind == M_SYSCALL:
         return f"sys:G{M[M_G]}"
-    if kind == M_RECHECK:
+    if kind in (M_RECHECK, M_RECHECK_IDLE):
         return "recheck"
+    if kind == M_NETPOLL:
+        return "netpoll"
     return "spin" if M[M_SPINNING] else "sched"
 
 
@@ -72,7 +78,8 @@ def m_lanes(states: list[tuple]) -> list[tuple[int, list[str]]]:
 
 
 def kind(cell: str) -> str:
-    """run, syscall, spin, sched or idle (an empty, parked or rechecking cell is idle)."""
+    """run, syscall, spin, sched or idle (an empty, parked, rechecking or netpoll cell is
+    idle)."""
     if cell.startswith("G"):
         return "run"
     if cell.startswith("sys"):

@@ -174,7 +174,8 @@ def test_defaults_are_in_their_domains():
                       "sysmon_delay": 1, "handoff": "on", "wakep": "on", "global_check": 61,
                       "recheck": "needspinning", "recheck_order": "stop_first",
                       "runq_empty": "with_runnext", "runnext_without_sysmon": "off",
-                      "gosched_wakep": "on", "retake_slice_check": "urgent"}
+                      "gosched_wakep": "on", "retake_slice_check": "urgent",
+                      "timer_steal": "any"}
 
 
 @pytest.mark.parametrize(("entries", "ok"), [

@@ -44,7 +44,7 @@ from .builders import (
 
 SWITCHES = {"recheck": "needspinning", "recheck_order": "stop_first",
             "runq_empty": "with_runnext", "runnext_without_sysmon": False,
-            "gosched_wakep": True, "retake_slice_check": "urgent"}
+            "gosched_wakep": True, "retake_slice_check": "urgent", "timer_steal": "any"}
 
 
 def sched_machine(**cfg):

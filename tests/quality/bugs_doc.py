@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gocheck.explore.result import Counterexample
-from gocheck.verify import verify_spec
+from gocheck.report.explain import stories
+from gocheck.verify import Verification, verify_spec
 
 from .zoo import BUGS, ZooSpec, buggy_spec, fixed_spec, zoo_spec
 
@@ -24,6 +25,10 @@ class Entry:
 
 
 ENTRIES: dict[str, Entry] = {
+    "gosched_wakep": Entry(
+        "#55160", "#55160 (window only)", "<= 1.21",
+        "Gosched and preemption put the G on the global queue without wakep: it waits beside "
+        "an idle P until its own M looks there (a lasting loss was not reproduced)"),
     "z1_recheck_order": Entry(
         "Z1", "none (proc.go's spinning protocol)", "synthetic regression",
         "a spinning M out of work looked at the queues before it stopped spinning, then "
@@ -57,29 +62,37 @@ ENTRIES: dict[str, Entry] = {
     "z7_cooperative_preemption": Entry(
         "Z7", "#10958, #13546", "<= 1.13",
         "cooperative preemption only at calls: a loop without calls holds its P for good"),
+    "z9_timer_steal": Entry(
+        "Z9", "#38860", "1.14 - 1.15",
+        "per-P timers: a thief skipped a running P whose G was not marked for preemption, and "
+        "an idle M's poll deadline covered only timers it could take: an expired timer on a "
+        "busy P waited while another P idled"),
 }
 
 HEAD = """# The bug zoo
 
-Real (and two teaching) Go scheduler bugs, each restored by one machine key whose default is
+Real (and three teaching) Go scheduler bugs, each restored by one machine key whose default is
 today's rule (docs/language.md, "machine"). Every spec in `spec/bugs/` is written as the buggy
 variant; the fixed variant is the same spec with that key at its fixed value. This page is
 generated from the specs and the checker's verdicts, and a test keeps it current
 (`tests/quality/test_bugs_doc.py`; regenerate with `python -m tests.quality.bugs_doc >
 docs/bugs.md`). The design notes behind each entry are in the project's bug-zoo design note.
 
-`gocheck explain` exists, but its narration does not yet know the steps that only the
-switches produce (`give up: recheck while spinning`, `stop: ...`, `give up: release P, recheck`,
-`recheck: work, take idle P` without spinning, `recheck: work, no idle P, park`, sysmon's
-`sample P...`), so it would tell some of these stories wrongly; each story below is therefore
-`gocheck verify`'s step table of the shortest counterexample.
+Each story below is `gocheck explain`'s for the buggy variant (`gocheck explain
+spec/bugs/NAME --property PROPERTY`): its shortest counterexample with the fewest goroutine
+switches, every step told in the runtime's words with the reason for the decisive ones, and
+why the run breaks the property. (`explain` also lists what would change the verdict and the
+per-P timeline, left out here.)
 
 Presets: `machine { runtime = "go1.16" }` or `gocheck verify --runtime go1.16` set `recheck`,
-`gosched_wakep`, `runnext_without_sysmon` and `preemption` as that Go version had them
-(go1.13: all, off, on, cooperative; go1.14-1.16: all, off, on, async; go1.17-1.19: spinning,
-off, on, async; go1.20-1.21: needspinning, off, on, async; go1.22: needspinning, on, on,
-async; go1.23 and later, and "tip": today's defaults). Keys a spec sets itself win.
-`retake_slice_check` is in no preset: its default is the model's urgent sysmon, not a version.
+`gosched_wakep`, `runnext_without_sysmon`, `preemption` and `timer_steal` as that Go version
+had them (go1.13: all, off, on, cooperative, any; go1.14-1.15: all, off, on, async,
+preempt_marked_only; go1.16: all, off, on, async, any; go1.17-1.19: spinning, off, on,
+async, any; go1.20-1.21: needspinning, off, on, async, any; go1.22: needspinning, on, on,
+async, any; go1.23 and later, and "tip": today's defaults). Keys a spec sets itself win.
+Go 1.13's global timer buckets are closest to `timer_steal = any` (no per-P heap holds a
+timer back). `retake_slice_check` is in no preset: its default is the model's urgent sysmon,
+not a version.
 
 """
 COLUMNS = ("#", "spec", "issue", "Go versions", "what broke", "property",
@@ -88,29 +101,24 @@ COLUMNS = ("#", "spec", "issue", "Go versions", "what broke", "property",
 TAIL = """
 ## Not in the zoo yet
 
-- **Z9** (#38860, `timer_steal`, `timer_conserving`): needs per-P timer heaps and the three
-  ways a timer fires; not built.
-- **#55160** (`gosched_wakep = off`, Go <= 1.21): the switch exists (and is in the presets),
-  but no spec with a counterexample was found yet; the lost wakeup needs a Gosched or a
-  preemption whose G is overtaken by local work while a P is idle and nobody spins.
+- **#55160** as a lasting lost wakeup (`work_conserving` with `gosched_wakep = off`): no spec
+  with a counterexample was found; in the model's steps the recheck and needspinning protocol
+  closes every window a yield opens. `gosched_wakep.gos` above shows the short window only.
 """
 
 
 def _cx_length(cx: Counterexample) -> str:
     n = len(cx.steps)
     if cx.loop_start is None:
-        return f"{n} steps"
+        return f"{n} step{'s' * (n != 1)}"
     if cx.loop_start == n:
         return f"{n} steps, then stuck"
     return f"{n} steps, cycle from step {cx.loop_start + 1}"
 
 
-def _table(cx: Counterexample) -> list[str]:
-    rows = ["| # | actor | action |", "|---|---|---|"]
-    for i, s in enumerate(cx.steps, 1):
-        mark = " (cycle starts)" if cx.loop_start == i - 1 else ""
-        rows.append(f"| {i}{mark} | {s.who} | {s.action} |")
-    return rows
+def _explained(v: Verification, z: ZooSpec) -> list[str]:
+    """`gocheck explain`'s story of the buggy variant, as a text block."""
+    return ["```text", *(line.plain.rstrip() for line in stories(v, z.path.read_text())), "```"]
 
 
 def _story(z: ZooSpec) -> list[str]:
@@ -130,7 +138,8 @@ def render() -> str:
     for path in BUGS:
         z = zoo_spec(path)
         e = ENTRIES[path.stem]
-        buggy = verify_spec(buggy_spec(z), properties=(z.prop,)).result.properties[0]
+        v = verify_spec(buggy_spec(z), properties=(z.prop,))
+        buggy = v.result.properties[0]
         fixed = verify_spec(fixed_spec(z), properties=(z.prop,)).result.properties[0]
         assert buggy.counterexample is not None
         switch = _switch(z)
@@ -138,9 +147,8 @@ def render() -> str:
                     f"{z.prop} | `{switch}` -> `{z.fixed_value}` | {buggy.verdict} | "
                     f"{fixed.verdict} | {_cx_length(buggy.counterexample)} |")
         sections += [f"## {e.zoo}: `{path.name}`", "", *_story(z), "",
-                     f"`gocheck verify spec/bugs/{path.name}`: {z.prop} {buggy.verdict} "
-                     f"({_cx_length(buggy.counterexample)}):", "",
-                     *_table(buggy.counterexample), ""]
+                     f"`gocheck explain spec/bugs/{path.name} --property {z.prop}`: "
+                     f"{z.prop} {buggy.verdict}:", "", *_explained(v, z), ""]
     header = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     return HEAD + "\n".join(header + rows) + "\n\n" + "\n".join(sections) + TAIL
 

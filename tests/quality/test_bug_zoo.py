@@ -20,7 +20,7 @@ pytestmark = pytest.mark.quality
 def test_the_zoo_has_its_specs() -> None:
     assert len(BUGS) >= 7
     assert {zoo_spec(p).key for p in BUGS} >= {
-        "recheck", "recheck_order", "runq_empty", "runnext_without_sysmon"}
+        "recheck", "recheck_order", "runq_empty", "runnext_without_sysmon", "timer_steal"}
 
 
 @pytest.mark.parametrize("path", BUGS, ids=lambda p: p.stem)
@@ -51,7 +51,7 @@ def test_fixed_variant_holds(path: Path) -> None:
 
 
 EXAMPLES = sorted((Path(__file__).parent.parent.parent / "spec" / "examples").glob("*.gos"))
-NEW = ("no_scheduler_livelock", "spinning_p_empty", "idle_p_empty")
+NEW = ("no_scheduler_livelock", "spinning_p_empty", "idle_p_empty", "timer_conserving")
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)

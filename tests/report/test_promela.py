@@ -119,6 +119,13 @@ def test_goroutine_bound_multiplies_counted_loops_and_follows_spawns(tmp_path: P
     assert goroutine_bound(machine.prog) == 1 + 3 * (1 + 2) + 1
 
 
+def test_per_p_timers_are_refused_by_name() -> None:
+    """`timer_steal = preempt_marked_only` (per-P timer heaps) has no Promela form yet."""
+    spec, machine = load(str(SPEC_DIR / "bugs" / "z9_timer_steal.gos"))
+    with pytest.raises(NotModelled, match="timer_steal = preempt_marked_only"):
+        export(spec, machine)
+
+
 def test_a_spawn_inside_range_needs_an_explicit_bound(tmp_path: Path) -> None:
     spec, machine = load(_write(tmp_path, RANGE_SPAWN))
     with pytest.raises(GocheckError, match="--max-goroutines"):

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from gocheck.cli.explain import write_lines
+from gocheck.model.state import M_NETPOLL, M_RECHECK, M_RECHECK_IDLE, NO, S_MS
 from gocheck.report.explain import explain
 from gocheck.report.runs import counterexample_runs
 from gocheck.report.text import styled_timeline, timeline
-from gocheck.report.timeline import cell_g, kind, m_lanes
+from gocheck.report.timeline import cell_g, kind, m_cell, m_lanes
 from gocheck.verify import verify
 
 EXAMPLES = Path(__file__).parent.parent.parent / "spec" / "examples"
@@ -66,3 +67,14 @@ def test_terminal_gets_colour_and_the_same_text(mutex_run: tuple,
     write_lines(lines)
     assert "\x1b[" in tty.getvalue()
     assert ANSI.sub("", tty.getvalue()).splitlines() == [t.plain for t in lines]
+
+
+@pytest.mark.parametrize(("m_state", "cell"), [
+    (M_RECHECK, "recheck"), (M_RECHECK_IDLE, "recheck"), (M_NETPOLL, "netpoll")])
+def test_ms_without_a_p_between_schedule_steps_have_cells(m_state: int, cell: str) -> None:
+    """A non-spinner's recheck (`recheck = all`) and an M blocked in netpoll (per-P timers)
+    hold no P: neither is shown as scheduling."""
+    state = [()] * (S_MS + 1)
+    state[S_MS] = ((m_state, NO, NO, False),)
+    assert m_cell(tuple(state), 0) == cell
+    assert kind(cell) == "idle"
