@@ -15,6 +15,7 @@ from gocheck.lang.vocabulary import (
     BOOL_OBSERVABLES,
     INT_OBSERVABLES,
     OBSERVABLE_FUNCS,
+    PER_P_FLAGS,
     QUEUES,
     did_you_mean,
 )
@@ -88,9 +89,11 @@ class ExprChecker:
         if e.func not in OBSERVABLE_FUNCS:
             self.report(e, codes.UNKNOWN_OBSERVABLE,
                         f"unknown function {e.func}() in an invariant: only len(globalq), "
-                        "len(runq[i]) and done(f) read the state")
+                        "len(runq[i]), done(f), runnext(i) and spinning(i) read the state")
             return None
         arg = e.args[0] if len(e.args) == 1 else None
+        if e.func in PER_P_FLAGS:
+            return self.per_p(e, arg)
         if e.func == "done":
             if not isinstance(arg, ast.Name):
                 self.report(e, codes.UNKNOWN_OBSERVABLE, "done() takes one function name")
@@ -116,6 +119,19 @@ class ExprChecker:
                 self.report(e, codes.UNKNOWN_OBSERVABLE,
                             "len() takes globalq or runq[i]")
         return None
+
+    def per_p(self, e: ast.CallExpr, arg: ast.Expr | None) -> str | None:
+        """runnext(i), spinning(i): a flag (0/1) of P i, i an integer literal below procs."""
+        if not isinstance(arg, ast.IntLit):
+            self.report(e, codes.UNKNOWN_OBSERVABLE,
+                        f"{e.func}() takes one P index, an integer literal")
+            return None
+        if not 0 <= arg.value < self.procs:
+            self.report(arg, codes.UNKNOWN_OBSERVABLE,
+                        f"P {arg.value} does not exist: with procs = {self.procs} the Ps are "
+                        f"0 to {self.procs - 1}")
+            return None
+        return INT
 
     def binary(self, e: ast.Binary) -> str | None:
         left, right = self.type(e.left), self.type(e.right)

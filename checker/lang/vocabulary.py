@@ -18,12 +18,14 @@ PROPERTIES: tuple[str, ...] = (
 # Observables an invariant reads by name.
 INT_OBSERVABLES: tuple[str, ...] = (
     "procs_idle", "procs_running", "procs_syscall", "runnable", "running", "waiting",
-    "in_syscall", "spinning", "threads",
+    "in_syscall", "spinning", "threads", "needspinning",
 )
 BOOL_OBSERVABLES: tuple[str, ...] = ("main_done",)
-# Observables read through a function: len(globalq), len(runq[i]), done(f).
+# Observables read through a function: len(globalq), len(runq[i]), done(f), and the per-P
+# flags runnext(i) and spinning(i) (0/1).
 QUEUES: tuple[str, ...] = ("globalq", "runq")
-OBSERVABLE_FUNCS: tuple[str, ...] = ("len", "done")
+PER_P_FLAGS: tuple[str, ...] = ("runnext", "spinning")
+OBSERVABLE_FUNCS: tuple[str, ...] = ("len", "done", *PER_P_FLAGS)
 
 # Sent values that are literals although they look like names.
 VALUE_WORDS: frozenset[str] = frozenset({"true", "false", "nil"})

@@ -70,6 +70,7 @@ func main() {
 
 check fork_join
 invariant sane { len(runq[2]) + len(globalq) >= 0 && (main_done || !done(leaf)) }
+invariant flags { runnext(0) + spinning(1) + needspinning <= 3 && spinning >= spinning(2) }
 """
 
 
