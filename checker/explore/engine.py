@@ -13,10 +13,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from gocheck.explore.graph import StateGraph
 from gocheck.explore.liveness import fair_lasso
+from gocheck.explore.parallel import parallel_search
 from gocheck.explore.result import Counterexample, ExploreResult, PropertyResult, Stats
 from gocheck.explore.search import Progress, search
 from gocheck.explore.store import Labelling, StateStore
@@ -48,14 +50,19 @@ class ReplayError(Exception):
 
 def explore(system: TransitionSystem, safety: Sequence[SafetyProperty] = (),
             liveness: Sequence[LivenessProperty] = (), *, max_states: int | None = None,
-            max_seconds: float | None = None,
-            progress: Progress | None = None) -> ExploreResult:
+            max_seconds: float | None = None, progress: Progress | None = None,
+            store: StateStore | None = None, workers: int = 1) -> ExploreResult:
     """Check every property on the reachable state graph; `progress(states, transitions,
-    depth, states_per_second)` is called at most five times a second during the search."""
+    depth, states_per_second)` is called at most five times a second during the search.
+    `store`: where to keep the states (default: an exact `StateStore`). `workers` > 1: search
+    in that many processes (parallel.py), which fills the same store."""
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
     started = time.perf_counter()
-    store = StateStore()
-    found = search(system, store, [p.bad for p in safety], [p.labels for p in liveness],
-                   max_states=max_states, max_seconds=max_seconds, progress=progress)
+    store = StateStore() if store is None else store
+    run = search if workers == 1 else partial(parallel_search, workers=workers)
+    found = run(system, store, [p.bad for p in safety], [p.labels for p in liveness],
+                max_states=max_states, max_seconds=max_seconds, progress=progress)
     graph = StateGraph(store)
     results = [_safety(p, bad, graph, found.stats) for p, bad in zip(safety, found.first_bad,
                                                                      strict=True)]

@@ -9,6 +9,9 @@ Invariants the engine relies on:
   again.
 - Everything is a function of the system alone: the same system gives the same ids, edges,
   violations and counts. Only `max_seconds` and the progress calls depend on the clock.
+- A system that offers `ample(state, settled)` (por.PartialOrder) is expanded through it:
+  `settled(nxt)` tells it whether a successor was discovered no later than the state being
+  expanded, the breadth-first cycle proviso of partial-order reduction (por.py).
 
 The loop is the hot path: per transition it costs one `marshal.dumps`, one dict probe for the
 state and one for the step, and two array appends; per state one `marshal.loads` and one
@@ -22,6 +25,7 @@ import sys
 import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from gocheck.explore.result import Stats
@@ -79,11 +83,18 @@ def search(system: TransitionSystem, store: StateStore,
     watching = bool(bad or labelers)
 
     dumps, loads = marshal.dumps, marshal.loads
-    keys, ids_get, add = store.keys, store.ids.get, store.add
+    count, ids_get, add, take = store.parent.__len__, store.lookup, store.add, store.take
     step_id, add_step = store.steps.index.get, store.steps.add
     dst_append, step_append = store.edge_dst.append, store.edge_step.append
     row_append, dst = store.edge_start.append, store.edge_dst
-    successors = system.successors
+    i = 0
+
+    def settled(state: Any) -> bool:
+        j = ids_get(dumps(state, 2))
+        return j is not None and j <= i
+
+    ample = getattr(system, "ample", None)
+    successors = system.successors if ample is None else partial(ample, settled=settled)
 
     initial = system.initial_state()
     add(dumps(initial, 2), -1, -1)
@@ -92,26 +103,24 @@ def search(system: TransitionSystem, store: StateStore,
     stop_reason: str | None = None
     next_report = started + PROGRESS_PERIOD if progress else float("inf")
     next_tick = min(deadline, next_report)
-    i = 0
-    while i < len(keys):
+    while i < count():
         if clock() >= next_tick:
             now = clock()
             if now >= deadline:
                 stop_reason = f"time limit of {max_seconds:g} s reached"
                 break
             if now >= next_report and progress is not None:
-                progress(len(keys), len(dst), store.depth(len(keys) - 1),
-                         len(keys) / (now - started))
+                progress(count(), len(dst), store.depth(count() - 1), count() / (now - started))
                 next_report = now + PROGRESS_PERIOD
             next_tick = min(deadline, next_report)
-        for step, nxt in successors(loads(keys[i])):
+        for step, nxt in successors(loads(take(i))):
             k = step_id(step)
             if k is None:
                 k = add_step(step)
             key = dumps(nxt, 2)
             j = ids_get(key)
             if j is None:
-                if len(keys) >= cap:
+                if count() >= cap:
                     stop_reason = f"state limit of {cap:,} states reached"
                     break
                 j = add(key, i, k)
@@ -125,7 +134,6 @@ def search(system: TransitionSystem, store: StateStore,
             continue
         break
     store.close(expanded=i)
-    stats = Stats(len(keys), len(dst), clock() - started, store.depth(len(keys) - 1),
-                  stop_reason)
+    stats = Stats(count(), len(dst), clock() - started, store.depth(count() - 1), stop_reason)
     return SearchOutcome(tuple(observe.first_bad), tuple(lab for _, lab in observe.labelers),
                          stats)

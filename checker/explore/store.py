@@ -11,6 +11,14 @@ trap left: the two encode differently, so a model that mixes them only duplicate
 Ids are handed out in discovery order, which for a breadth-first search is depth order: a
 lower id is never deeper, so "smallest id" doubles as "shortest path" for the engines.
 
+Hash compaction (`StateStore(hash_bits=64)`, SPIN's -DHC): the dict keys a state by a
+`hash_bits`-bit BLAKE2b digest of its bytes instead of the bytes, and the bytes are kept only
+while the state waits in the frontier (`take` hands them to the search, which expands states
+in id order, and drops them). Two states with one digest are taken for one, so a state may be
+missed: `miss_probability` bounds the chance that any was, n(n - 1) / 2^(bits + 1) for n
+states (every pair collides with probability 2^-bits). The BFS tree and the edges are kept as
+in the exact store, so counterexamples replay as usual; an expanded state cannot be decoded.
+
 Everything else is flat `array('i')` columns, about 30 bytes a state plus 8 an edge:
 - the BFS tree: `parent[id]` and `via[id]`, the interned step that first reached the state;
 - the edges in compressed sparse row form: states are expanded in id order, so a state's
@@ -22,9 +30,11 @@ Steps and label sets repeat a great deal, so they are interned (`Interner`).
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import sys
 from array import array
+from collections import deque
 from collections.abc import Hashable
 from typing import Any, Generic, TypeVar
 
@@ -57,14 +67,22 @@ class Interner(Generic[T]):
 
 
 class StateStore:
-    """States by id, the BFS tree and the edge table; the search fills it, graph.py reads it."""
+    """States by id, the BFS tree and the edge table; the search fills it, graph.py reads it.
 
-    __slots__ = ("edge_dst", "edge_start", "edge_step", "expanded", "ids", "keys", "parent",
-                 "steps", "via")
+    The search reads states through two bound methods: `lookup(key)`, the id of a state's
+    bytes or None, and `take(sid)`, the bytes of the next state to expand (ids in order).
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("edge_dst", "edge_start", "edge_step", "expanded", "frontier", "hash_bits",
+                 "ids", "keys", "lookup", "parent", "steps", "take", "via")
+
+    def __init__(self, hash_bits: int | None = None) -> None:
+        if hash_bits is not None and not (hash_bits % 8 == 0 and 32 <= hash_bits <= 512):
+            raise ValueError("hash_bits must be a multiple of 8 from 32 to 512")
+        self.hash_bits = hash_bits
         self.ids: dict[bytes, int] = {}
-        self.keys: list[bytes] = []
+        self.keys: list[bytes] = []  # exact store: every state's bytes, by id
+        self.frontier: deque[bytes] = deque()  # hash compaction: the bytes not yet taken
         self.parent = array("i")
         self.via = array("i")
         self.steps: Interner[Step] = Interner()
@@ -72,26 +90,60 @@ class StateStore:
         self.edge_dst = array("i")
         self.edge_step = array("i")
         self.expanded = 0
+        if hash_bits is None:
+            self.lookup = self.ids.get
+            self.take = self.keys.__getitem__
+        else:
+            self.lookup = self._lookup_digest
+            self.take = self._take_frontier
 
     def __len__(self) -> int:
-        return len(self.keys)
+        return len(self.parent)
 
     def add(self, key: bytes, parent: int, via: int) -> int:
         """Store a state not seen before (its key) and return its new id."""
-        sid = self.ids[key] = len(self.keys)
-        self.keys.append(key)
+        sid = len(self.parent)
+        if self.hash_bits is None:
+            self.ids[key] = sid
+            self.keys.append(key)
+        else:
+            self.ids[self._digest(key)] = sid
+            self.frontier.append(key)
         self.parent.append(parent)
         self.via.append(via)
         return sid
 
+    def _digest(self, key: bytes) -> bytes:
+        return hashlib.blake2b(key, digest_size=self.hash_bits // 8).digest()  # type: ignore
+
+    def _lookup_digest(self, key: bytes) -> int | None:
+        return self.ids.get(self._digest(key))
+
+    def _take_frontier(self, _sid: int) -> bytes:
+        return self.frontier.popleft()
+
     def decode(self, sid: int) -> Any:
-        return marshal.loads(self.keys[sid])
+        if self.hash_bits is None:
+            return marshal.loads(self.keys[sid])
+        first = len(self.parent) - len(self.frontier)
+        if sid < first:
+            raise LookupError(f"state {sid} was expanded: a hash-compacted store keeps only "
+                              "the frontier's states (replay the path to it instead)")
+        return marshal.loads(self.frontier[sid - first])
+
+    def miss_probability(self) -> float:
+        """An upper bound on the chance that hash compaction merged two distinct states
+        (0 for the exact store): n(n - 1) / 2 pairs, each colliding with 2^-bits."""
+        if self.hash_bits is None:
+            return 0.0
+        n = len(self.parent)
+        return min(1.0, n * (n - 1) / 2 ** (self.hash_bits + 1))
 
     def close(self, expanded: int) -> None:
         """End the search: `expanded` states are complete; every other state gets a row of
         the edges recorded so far (a partly expanded one) or an empty one."""
         self.expanded = expanded
-        self.edge_start.extend([len(self.edge_dst)] * (len(self.keys) + 1 - len(self.edge_start)))
+        self.edge_start.extend([len(self.edge_dst)] * (len(self) + 1 - len(self.edge_start)))
 
     def depth(self, sid: int) -> int:
         """Steps from the initial state (the BFS tree is a shortest-path tree)."""
@@ -102,10 +154,13 @@ class StateStore:
         return d
 
     def nbytes(self) -> int:
-        """Bytes the store holds, by `sys.getsizeof` (keys, the id dict, every column)."""
+        """Bytes the store holds, by `sys.getsizeof` (keys or digests, the frontier, the id
+        dict, every column)."""
         columns = (self.parent, self.via, self.edge_start, self.edge_dst, self.edge_step)
-        return (sum(map(sys.getsizeof, self.keys)) + sys.getsizeof(self.ids)
-                + sys.getsizeof(self.keys) + sum(map(sys.getsizeof, columns))
+        held = self.keys if self.hash_bits is None else [*self.ids, *self.frontier]
+        return (sum(map(sys.getsizeof, held)) + sys.getsizeof(self.ids)
+                + sys.getsizeof(self.keys) + sys.getsizeof(self.frontier)
+                + sum(map(sys.getsizeof, columns))
                 + sum(map(sys.getsizeof, self.steps.items)) + sys.getsizeof(self.steps.index))
 
 

@@ -9,6 +9,10 @@ cycle of states, so liveness runs use the full graph.
 
 A counterexample found in the quotient is a path of representatives; `concretize` maps it
 back to a run of the real system by choosing, at each state, a successor in the next class.
+It recognises the class by its representative, so it needs `canonical` to be exact (every
+member of a class gets the same representative), as the model's are; a canonical function
+that were merely sound (a state to some member of its own class) would keep verdicts but
+could fail to map a counterexample back (a `ReplayError`).
 """
 
 from __future__ import annotations

@@ -1,0 +1,216 @@
+"""Partial-order reduction keeps every safety verdict, explores no more states, and its
+counterexamples are real runs; its ample steps really commute with every other step."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from strategies import Sizes, specs
+
+from gocheck.cli import main
+from gocheck.explore import ExploreResult, SafetyProperty, replay
+from gocheck.explore.por import AUDITED, PartialOrder, supported
+from gocheck.lang import ast
+from gocheck.lang.parser import parse, parse_file
+from gocheck.model.machine import Machine
+from gocheck.model.state import S_ENDED, S_FATAL
+from gocheck.props.library import LIBRARY, properties_for
+from gocheck.props.observables import OBSERVABLES
+from gocheck.verify import Limits, Reductions, Verification, build, verify_spec
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "quality"))
+from zoo import BUGS, buggy_spec, fixed_spec, zoo_spec
+
+ROOT = Path(__file__).parent.parent.parent
+EXAMPLES = sorted((ROOT / "spec" / "examples").glob("*.gos"))
+SAFETY = tuple(n for n, e in LIBRARY.items() if e.kind == "safety")
+
+
+def _spec(name: str) -> ast.Spec:
+    """An example by file name, or a zoo spec as `bugname:buggy` / `bugname:fixed`."""
+    if ":" not in name:
+        return parse_file(str(ROOT / "spec" / "examples" / name))
+    bug, variant = name.split(":")
+    z = zoo_spec(ROOT / "spec" / "bugs" / bug)
+    return buggy_spec(z) if variant == "buggy" else fixed_spec(z)
+
+
+def _safety_names(spec: ast.Spec) -> tuple[str, ...]:
+    """Every safety property of the library and every invariant of the spec."""
+    return SAFETY + tuple(i.name for i in spec.invariants)
+
+
+@cache
+def _verify(name: str, symmetry: bool, por: bool) -> Verification:
+    """Verified once per session; the state graph is dropped (kept, four of them per spec
+    would hold hundreds of megabytes until the session ends)."""
+    spec = _spec(name)
+    v = verify_spec(spec, properties=_safety_names(spec),
+                    reductions=Reductions(symmetry=symmetry, por=por))
+    return replace(v, result=ExploreResult(v.result.properties, v.result.stats))
+
+
+def _assert_same_verdicts(full: Verification, reduced: Verification) -> None:
+    assert full.result.stats.stop_reason is None and reduced.result.stats.stop_reason is None
+    assert reduced.result.stats.states <= full.result.stats.states
+    props = {p.name: p for p in properties_for(full.spec, full.machine,
+                                               _safety_names(full.spec))}
+    for a, b in zip(full.result.properties, reduced.result.properties, strict=True):
+        assert (a.name, a.verdict) == (b.name, b.verdict)
+        if b.counterexample is not None:
+            states = replay(full.machine, b.counterexample.steps)
+            prop = props[b.name]
+            assert isinstance(prop, SafetyProperty) and prop.bad(states[-1])
+
+
+NAMES = [p.name for p in EXAMPLES] + [f"{p.name}:{v}" for p in BUGS for v in ("buggy", "fixed")]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_por_keeps_verdicts_on_examples_and_zoo(name: str) -> None:
+    full, reduced = _verify(name, False, False), _verify(name, False, True)
+    _assert_same_verdicts(full, reduced)
+    assert reduced.reduced_by == ("por",)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_symmetry_and_por_keep_verdicts(name: str) -> None:
+    symmetric, both = _verify(name, True, False), _verify(name, True, True)
+    _assert_same_verdicts(_verify(name, False, False), both)
+    assert both.result.stats.states <= symmetric.result.stats.states
+    assert both.reduced_by == ("symmetry", "por")
+
+
+def test_por_removes_the_interleavings_of_private_ticks() -> None:
+    spec = parse("machine {\n    procs = 2\n    timeslice = 10\n}\n\nvar wg sync.WaitGroup\n\n"
+                 "func worker() {\n    work(4)\n    wg.Done()\n}\n\n"
+                 "func main() {\n    wg.Add(2)\n    go worker()\n    go worker()\n"
+                 "    wg.Wait()\n}\n")
+    full = verify_spec(spec, properties=SAFETY)
+    reduced = verify_spec(spec, properties=SAFETY, reductions=Reductions(por=True))
+    _assert_same_verdicts(full, reduced)
+    assert reduced.result.stats.states < full.result.stats.states * 0.75
+
+
+def test_the_cycle_proviso_lets_others_move_past_an_endless_spinner() -> None:
+    """Once the spinner has released main, it is a cycle of private ticks (its slice
+    saturates without sysmon): without the proviso the search would take only its ticks from
+    then on and never reach the fatal double close that main does meanwhile."""
+    spec = parse("machine {\n    procs = 2\n    sysmon = off\n}\n\n"
+                 "var c = make(chan int)\nvar wg sync.WaitGroup\n\n"
+                 "func spinner() {\n    wg.Done()\n    for {\n        spin(1)\n    }\n}\n\n"
+                 "func main() {\n    wg.Add(1)\n    go spinner()\n    wg.Wait()\n"
+                 "    close(c)\n    close(c)\n}\n")
+    reduced = verify_spec(spec, properties=("no_fatal",), reductions=Reductions(por=True))
+    assert reduced.result.properties[0].verdict == "violated"
+    _assert_same_verdicts(verify_spec(spec, properties=("no_fatal",)), reduced)
+
+
+def test_liveness_runs_are_not_reduced() -> None:
+    spec = parse("func main() {\n    work(3)\n}\n")
+    v = verify_spec(spec, properties=("terminates", "fork_join"),
+                    reductions=Reductions(por=True))
+    assert v.reduced_by == ()
+
+
+def _observations(machine: Machine, state: tuple, statuses: bool) -> tuple:
+    """Every audited safety predicate and, unless a syscall entry may hide them (no
+    invariant is checked then), every observable an invariant may read."""
+    bad = tuple(LIBRARY[n].build(machine).bad(state) for n in sorted(AUDITED))  # type: ignore
+    if not statuses:
+        return bad
+    funcs = [f.name for f in machine.prog.functions]
+    args = {None: [None], "proc": range(machine.cfg.procs), "func": funcs}
+    return bad + tuple(o.read(machine, state, a) for o in OBSERVABLES.values()
+                       for a in args[o.arg])
+
+
+def _commutes(system: PartialOrder, state: tuple) -> None:
+    """At a reduced state, the ample step t and every other enabled step b commute: t is
+    still enabled after b, with the same effect, and b after t; only a step that ends the
+    program may disable t (por.py). And t is invisible where it is taken: before b and
+    after it, no checked predicate or observable tells its source from its target."""
+    ample = system.ample(state, lambda _s: False)
+    full = system.successors(state)
+    if len(ample) == len(full):
+        return
+    ((t, after_t),) = ample
+    machine = system.machine
+    statuses = not system.entries
+    assert _observations(machine, state, statuses) == _observations(machine, after_t, statuses)
+    after_t_steps = dict(system.successors(after_t))
+    for b, after_b in full:
+        if b == t or after_b[S_ENDED] or after_b[S_FATAL]:
+            continue
+        after_b_steps = dict(system.successors(after_b))
+        assert t in after_b_steps, f"{b} disables the ample step {t}"
+        assert b in after_t_steps, f"the ample step {t} disables {b}"
+        assert after_b_steps[t] == after_t_steps[b], f"{t} and {b} do not commute"
+        assert (_observations(machine, after_b, statuses)
+                == _observations(machine, after_b_steps[t], statuses)), f"{t} is visible"
+
+
+def _check_independence(spec: ast.Spec, limit: int = 3000) -> None:
+    """Every ample step commutes with every other step and is invisible, at the first
+    `limit` states found depth-first, with invariants checked and without."""
+    machine = build(spec)
+    for invariants in (True, False):
+        system = PartialOrder(machine, library=AUDITED, invariants=invariants)
+        frontier, seen = [machine.initial_state()], set()
+        while frontier and len(seen) < limit:
+            state = frontier.pop()
+            if state in seen:
+                continue
+            seen.add(state)
+            _commutes(system, state)
+            frontier += [nxt for _, nxt in machine.successors(state)]
+
+
+def test_an_unaudited_property_turns_the_reduction_off() -> None:
+    machine = build(_spec("forkjoin.gos"))
+    assert PartialOrder(machine, library=("fork_join",)).active
+    assert not PartialOrder(machine, library=("fork_join", "a_new_property")).active
+
+
+@pytest.mark.parametrize("name", ["forkjoin.gos", "pipeline.gos", "syscall_handoff.gos",
+                                  "mutex_misuse.gos", "select.gos", "netpoller.gos",
+                                  "invariants.gos", "z4_idle_with_local_work.gos:fixed"])
+def test_ample_steps_commute_with_every_other_step(name: str) -> None:
+    _check_independence(_spec(name))
+
+
+SMALL = Sizes(max_funcs=2, max_depth=1, max_stmts=3, max_ticks=3)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(specs(SMALL))
+def test_por_keeps_verdicts_on_random_specs(spec: ast.Spec) -> None:
+    limits = Limits(max_states=20_000)
+    names = _safety_names(spec)
+    full = verify_spec(spec, properties=names, limits=limits)
+    if full.result.stats.stop_reason:
+        return  # too big to compare exactly
+    reduced = verify_spec(spec, properties=names, limits=limits,
+                          reductions=Reductions(por=True))
+    _assert_same_verdicts(full, reduced)
+    if supported(full.machine):
+        _check_independence(spec, limit=500)
+
+
+def test_cli_por_flag_reduces_and_keeps_verdicts() -> None:
+    path = str(ROOT / "spec" / "examples" / "syscall_handoff.gos")
+    args = ["verify", "--json", "--property", "syscall_handoff", "--property", "no_deadlock"]
+    runner = CliRunner()
+    plain = runner.invoke(main, [*args, path])
+    reduced = runner.invoke(main, [*args, "--por", path])
+    assert plain.exit_code == reduced.exit_code == 0
+    a, b = json.loads(plain.output), json.loads(reduced.output)
+    assert [p["verdict"] for p in a["properties"]] == [p["verdict"] for p in b["properties"]]
+    assert b["stats"]["states"] < a["stats"]["states"]
