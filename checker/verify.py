@@ -11,7 +11,9 @@ from dataclasses import dataclass, replace
 
 from gocheck.explore.engine import ExploreResult, explore, replay
 from gocheck.explore.livelock import GraphProperty, decide
-from gocheck.explore.result import PropertyResult
+from gocheck.explore.por import PartialOrder
+from gocheck.explore.result import PropertyResult, Stats
+from gocheck.explore.store import StateStore
 from gocheck.explore.symmetry import Quotient, concretize
 from gocheck.lang import ast
 from gocheck.lang.check import check_or_raise
@@ -20,35 +22,69 @@ from gocheck.lang.parser import parse_file
 from gocheck.model.config import machine_config
 from gocheck.model.machine import Machine
 from gocheck.model.program import compile_program
-from gocheck.model.symmetry import canonical
-from gocheck.props.library import LivenessProperty, SafetyProperty, properties_for
+from gocheck.model.symmetry import canonical, canonical_ps
+from gocheck.model.system import TransitionSystem
+from gocheck.props.formula import observable_reference
+from gocheck.props.library import LIBRARY, LivenessProperty, SafetyProperty, properties_for
+from gocheck.props.observables import OBSERVABLES
 
 
 @dataclass(frozen=True, slots=True)
 class Limits:
+    """What the search may spend. `workers`: processes for the explicit search
+    (explore/parallel.py: the same verdicts, states and counterexamples as one); with
+    partial-order reduction or hash compaction the search runs in one process."""
+
     max_states: int | None = None
     max_seconds: float | None = None
+    workers: int = 1
 
 
 @dataclass(frozen=True, slots=True)
 class Reductions:
     """State-space reductions to apply; each keeps every verdict it is applied to.
 
-    symmetry: explore one state per class of states that differ only in M names (safety
-    properties only: a run that checks a liveness property explores the full graph).
+    symmetry: explore one state per class of states that differ only in the names of Ms,
+    of goroutines of one function in the same local state, and of Ps unless a checked
+    invariant reads a P by index (`runq[i]`, `runnext(i)`, `spinning(i)`); model/symmetry.py
+    argues why the rules treat them alike. Safety properties only: a run that checks a
+    liveness property explores the full graph.
+    por: partial-order reduction, expanding a state through an ample set (explore/por.py;
+    safety properties only, like symmetry).
+    hash_compact: keep a `hash_bits`-bit digest per state instead of its bytes (store.py):
+    a `holds` then says the probability that a state was missed (not with graph
+    properties, which read states back).
     """
 
     symmetry: bool = False
+    por: bool = False
+    hash_compact: bool = False
+    hash_bits: int = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    """Which engine decides the verdicts (engines.py): "explicit" (enumerate states),
+    "symbolic" (z3: BMC up to `depth` steps and k-induction, for safety properties; the
+    explicit engine still decides liveness) or "both" (each decides, they must agree).
+    `depth` None is the symbolic engine's default bound."""
+
+    kind: str = "explicit"
+    depth: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Verification:
-    """What `verify` found for one spec: the engine's result and the machine it ran on."""
+    """What `verify` found for one spec: the engine's result and the machine it ran on;
+    `symbolic` is the symbolic engine's statistics when it ran (`result.stats` are then the
+    explicit engine's, zero when it decided nothing)."""
 
     spec: ast.Spec
     machine: Machine
     result: ExploreResult
     reduced_by: tuple[str, ...] = ()
+    symbolic: Stats | None = None
+    renamed: tuple[str, ...] = ()  # what symmetry renamed: ("M", "G") or ("M", "G", "P")
 
     def states_of(self, steps: tuple) -> list[tuple]:
         """The states a counterexample passes through (replayed through the model)."""
@@ -72,47 +108,108 @@ def load(path: str, runtime: str | None = None) -> tuple[ast.Spec, Machine]:
 def verify(path: str, *, properties: tuple[str, ...] = (), limits: Limits = Limits(),
            reductions: Reductions = Reductions(),
            progress: Callable[..., None] | None = None,
-           runtime: str | None = None) -> Verification:
+           runtime: str | None = None, engine: Engine = Engine()) -> Verification:
     """Verify a spec file (see `verify_spec`), on a Go version's preset if `runtime`."""
     return verify_spec(load(path, runtime)[0], properties=properties, limits=limits,
-                       reductions=reductions, progress=progress)
+                       reductions=reductions, progress=progress, engine=engine)
 
 
 def verify_spec(spec: ast.Spec, *, properties: tuple[str, ...] = (),
                 limits: Limits = Limits(), reductions: Reductions = Reductions(),
-                progress: Callable[..., None] | None = None) -> Verification:
+                progress: Callable[..., None] | None = None,
+                engine: Engine = Engine()) -> Verification:
     """Explore a parsed spec and decide its properties (its own, the defaults, or `only`)."""
     return verify_machine(spec, build(spec), properties=properties, limits=limits,
-                          reductions=reductions, progress=progress)
+                          reductions=reductions, progress=progress, engine=engine)
 
 
 def verify_machine(spec: ast.Spec, machine: Machine, *, properties: tuple[str, ...] = (),
                    limits: Limits = Limits(), reductions: Reductions = Reductions(),
-                   progress: Callable[..., None] | None = None) -> Verification:
+                   progress: Callable[..., None] | None = None,
+                   engine: Engine = Engine()) -> Verification:
     """Decide the spec's properties on a given machine (the spec's own, or one with some
     machine keys changed, as `gocheck explain` tries)."""
+    if engine.kind != "explicit":
+        from gocheck import engines  # loads z3 only when asked for
+
+        def explicit(names: tuple[str, ...]) -> Verification:
+            return verify_machine(spec, machine, properties=names, limits=limits,
+                                  reductions=reductions, progress=progress)
+
+        return engines.run(spec, machine, properties, engine, limits.max_seconds, explicit)
     props = properties_for(spec, machine, properties)
     safety = [p for p in props if isinstance(p, SafetyProperty)]
     liveness = [p for p in props if isinstance(p, LivenessProperty)]
     graphs = [p for p in props if isinstance(p, GraphProperty)]
     symmetric = reductions.symmetry and not liveness and not graphs
-    system = Quotient(machine, canonical) if symmetric else machine
+    por = reductions.por and not liveness and not graphs
+    compact = reductions.hash_compact and not graphs
+    with_ps = symmetric and not _reads_p_index(spec, safety)
+    canon = canonical_ps if with_ps else canonical
+    system: TransitionSystem = machine
+    if por:
+        library = [p.name for p in safety if p.name in LIBRARY]
+        system = PartialOrder(machine, canon if symmetric else None, library=library,
+                              invariants=len(library) < len(safety))
+    elif symmetric:
+        system = Quotient(machine, canon)
+    store = StateStore(reductions.hash_bits) if compact else None
+    workers = 1 if por or store is not None else limits.workers
     result = explore(system, safety, liveness, max_states=limits.max_states,
-                     max_seconds=limits.max_seconds, progress=progress)
+                     max_seconds=limits.max_seconds, progress=progress, store=store,
+                     workers=workers)
     result.properties += [decide(p, result) for p in graphs]
     if symmetric:
-        result.properties[:] = [_concrete(r, machine, result) for r in result.properties]
+        result.properties[:] = [_concrete(r, machine, result, canon)
+                                for r in result.properties]
+    if store is not None:
+        result.properties[:] = [_probabilistic(r, store) for r in result.properties]
     order = {p.name: i for i, p in enumerate(props)}
     result.properties.sort(key=lambda r: order[r.name])
-    return Verification(spec, machine, result, ("symmetry",) if symmetric else ())
+    used = (("symmetry", symmetric), ("por", por), ("hash-compaction", compact))
+    renamed = ("M", "G", "P") if with_ps else ("M", "G") if symmetric else ()
+    return Verification(spec, machine, result, tuple(name for name, on in used if on),
+                        renamed=renamed)
 
 
-def _concrete(r: PropertyResult, machine: Machine, result: ExploreResult) -> PropertyResult:
+def _reads_p_index(spec: ast.Spec, safety: list[SafetyProperty]) -> bool:
+    """Whether a checked invariant reads some P by its index (the library reads none)."""
+    invariants = {i.name: i.expr for i in spec.invariants}
+    return any(_indexes_ps(invariants[p.name]) for p in safety
+               if p.name not in LIBRARY and p.name in invariants)
+
+
+def _indexes_ps(expr: ast.Expr) -> bool:
+    """Whether an invariant expression (the shapes `props.formula` compiles) reads a
+    per-P observable."""
+    ref = observable_reference(expr)
+    if ref is not None:
+        return OBSERVABLES[ref[0]].arg == "proc"
+    match expr:
+        case ast.Unary(operand=a):
+            return _indexes_ps(a)
+        case ast.Binary(left=a, right=b):
+            return _indexes_ps(a) or _indexes_ps(b)
+    return False
+
+
+def _concrete(r: PropertyResult, machine: Machine, result: ExploreResult,
+              canon: Callable[[tuple], tuple]) -> PropertyResult:
     """Map a counterexample over canonical states back to a run of the machine; its state
     ids still name the (canonical) states of the reduced graph."""
     cx = r.counterexample
     if cx is None or result.graph is None:
         return r
-    classes = [result.graph.decode(sid) for sid in cx.states]
-    steps = tuple(concretize(machine, canonical, classes))
+    classes = replay(Quotient(machine, canon), cx.steps)  # no decode: hash compaction
+    steps = tuple(concretize(machine, canon, classes))
     return replace(r, counterexample=replace(cx, steps=steps))
+
+
+def _probabilistic(r: PropertyResult, store: StateStore) -> PropertyResult:
+    """A verdict other than a (replayable) violation, qualified by hash compaction's odds of
+    having missed a state."""
+    if r.verdict == "violated":
+        return r
+    odds = (f"probabilistic: {store.hash_bits}-bit hash compaction may have missed a state, "
+            f"probability <= {store.miss_probability():.1e}")
+    return replace(r, reason=odds if r.reason is None else f"{r.reason}; {odds}")

@@ -3,10 +3,13 @@
 At each depth k: BMC asks, for every open safety property, whether a bad state is reachable
 in exactly k steps (a hit is a shortest counterexample, decoded and replayed through the
 explicit model, which must agree); then the step case of k-induction with k transitions is
-tried (its base case is BMC at depths below k, already done). A proof gives `holds` with
-`proof = "k-induction, k=N"`; running out of depth gives `unknown` with `bounded = K`
-(no counterexample of up to K steps). Every z3 query has a timeout (the smaller of
-`timeout_ms` and what is left of `max_seconds`), so a limit gives `unknown`, never a hang.
+tried (its base case is BMC at depths below k, already done), with a bounded share of the
+time: a step case that does not close must not starve the checks that find counterexamples
+and close small state spaces.
+A proof gives `holds` with `proof = "k-induction, k=N"`; running out of depth gives
+`unknown` with `bounded = K` (no counterexample of up to K steps). Every z3 query has a
+timeout (the smaller of `timeout_ms` and what is left of `max_seconds`), and building T
+stops at the deadline too, so a limit gives `unknown`, never a hang.
 
 Liveness properties are `unknown` here: they are decided by the explicit engine.
 """
@@ -31,12 +34,14 @@ from gocheck.symbolic.formula import compile_invariant
 from gocheck.symbolic.kinduction import Forward, Induction
 from gocheck.symbolic.layout import Frame
 from gocheck.symbolic.props import SAFETY
-from gocheck.symbolic.transition import Transition
+from gocheck.symbolic.transition import OutOfTime, Transition
 from gocheck.symbolic.unroll import Unrolling
 from gocheck.symbolic.values import Cond, eq
 
 DEPTH = 60
 TIMEOUT_MS = 60_000
+STEP_MIN_MS = 200
+STEP_SHARE = 0.25
 LIVENESS_REASON = "liveness is decided by the explicit engine"
 Property = str | ast.Invariant  # a library property by name, or a spec's invariant
 
@@ -74,7 +79,6 @@ class _Open:
     name: str
     predicate: Callable[[Frame], Cond]
     explicit: SafetyProperty
-    inductive: bool = True  # still trying the step case
     memo: dict[int, tuple[Frame, Cond]] = field(default_factory=dict)
 
     def bad(self, x: Frame) -> Cond:
@@ -100,17 +104,20 @@ def check_symbolic(machine: Machine, properties: Sequence[Property], *, depth: i
         else:
             done[p] = SymbolicResult(p, "unknown", reason=reason)  # type: ignore[index]
     try:
-        t = Transition(machine)
-    except Unsupported as err:
+        t = Transition(machine, deadline if max_seconds is not None else None)
+    except (Unsupported, OutOfTime) as err:
+        why = str(err) if isinstance(err, Unsupported) else \
+            f"time limit of {max_seconds:g} s reached while building the transition relation"
         for p in safety:
             name = p if isinstance(p, str) else p.name
-            done[name] = SymbolicResult(name, "unknown", reason=str(err))
-        return _result(names, done, started, 0, str(err))
+            done[name] = SymbolicResult(name, "unknown", reason=why)
+        return _result(names, done, started, 0, why)
     todo = [_open(p, machine, t) for p in safety]
     run = Unrolling(t, "x")
     bmc, forward = Bmc(machine, t, run), Forward(machine, t, run)
     induction = Induction(t, Unrolling(t, "y"))
     proving = True  # the forward check still runs
+    step_spent = 0.0  # seconds in step-case queries
     stop: str | None = None
 
     def budget() -> int | None:
@@ -119,6 +126,7 @@ def check_symbolic(machine: Machine, properties: Sequence[Property], *, depth: i
 
     while todo:
         k = bmc.depth
+        began = time.perf_counter()
         for prop in list(todo):
             ms = budget()
             if ms is None:
@@ -128,6 +136,8 @@ def check_symbolic(machine: Machine, properties: Sequence[Property], *, depth: i
                 todo.remove(prop)
                 done[prop.name] = _violated(prop, bmc, model)  # type: ignore[arg-type]
             elif result == z3.unknown:
+                if budget() is None:
+                    break  # the time limit, not this query: reported below
                 todo.remove(prop)
                 done[prop.name] = _unknown(prop.name, k - 1, f"z3 gave up at depth {k} "
                                            f"({bmc.solver.reason_unknown()})")
@@ -140,17 +150,24 @@ def check_symbolic(machine: Machine, properties: Sequence[Property], *, depth: i
                                                      proof=f"k-induction, k={k}")
                 todo = []
             proving = exhausted == z3.sat
-        for prop in list(todo):
+        # The step case must not starve the checks that find counterexamples and close
+        # small systems: its queries of one depth share the time BMC and the forward check
+        # took at it (each at least STEP_MIN_MS), and a depth skips them while they have
+        # used more than STEP_SHARE of the run (z3 overshoots short timeouts).
+        spent_ms = (time.perf_counter() - began) * 1000
+        share = max(STEP_MIN_MS, int(spent_ms / max(len(todo), 1)))
+        stepping = step_spent <= STEP_SHARE * (time.perf_counter() - started)
+        for prop in list(todo) if stepping else []:
             ms = budget()
-            if ms is None or not prop.inductive:
-                continue
-            step = induction.step_holds(prop.bad, ms)
+            if ms is None:
+                break
+            t0 = time.perf_counter()
+            step = induction.step_holds(prop.bad, min(ms, share))
+            step_spent += time.perf_counter() - t0
             if step == z3.unsat:
                 todo.remove(prop)
                 done[prop.name] = SymbolicResult(prop.name, "holds",
                                                  proof=f"k-induction, k={k}")
-            elif step == z3.unknown:
-                prop.inductive = False  # BMC goes on alone
         if budget() is None:
             stop = f"time limit of {max_seconds:g} s reached"
             break
@@ -159,8 +176,7 @@ def check_symbolic(machine: Machine, properties: Sequence[Property], *, depth: i
         bmc.extend()
         if proving:
             forward.extend()
-        if any(prop.inductive for prop in todo):
-            induction.extend()
+        induction.extend()
     for prop in todo:
         covered = bmc.depth if stop is None else bmc.depth - 1
         why = stop or f"no counterexample of up to {covered} steps and no k-induction " \

@@ -20,6 +20,7 @@ T is built once over template frames and instantiated per time frame by substitu
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
@@ -35,7 +36,7 @@ from gocheck.symbolic.running import running
 from gocheck.symbolic.schedule import give_up, recheck, search, stop_after_recheck
 from gocheck.symbolic.syscalls import SYSCALL_OPS, syscall
 from gocheck.symbolic.sysmon import preempt_request, retake
-from gocheck.symbolic.values import Cond, Val, boolean, choose, not_, or_
+from gocheck.symbolic.values import Cond, Val, boolean, choose, not_, or_, shared
 from gocheck.symbolic.world import explore
 
 
@@ -98,22 +99,31 @@ def rules(layout: Layout) -> Iterator[Callable[..., Kind]]:
             yield partial(poller, g=g, f=f, pc=pc)
 
 
+class OutOfTime(Exception):
+    """Building T passed its deadline (building runs Python, which no z3 timeout stops)."""
+
+
 class Transition:
     """T over template frames `cur` -> `nxt` with the template selector `sel`."""
 
-    def __init__(self, machine: Machine):
+    def __init__(self, machine: Machine, deadline: float | None = None):
+        """`deadline` (a time.perf_counter() value): raise OutOfTime once it passes."""
         self.layout = Layout(machine.prog, machine.cfg, bounds(machine.prog, machine.cfg))
         self.cur = self.layout.frame("cur")
         self.nxt = self.layout.frame("nxt")
-        self.disjuncts = list(self._disjuncts())
-        self.sel = Selector("t", len(self.disjuncts))
-        self.formula = self._build()
+        self.deadline = deadline
+        with shared():
+            self.disjuncts = list(self._disjuncts())
+            self.sel = Selector("t", len(self.disjuncts))
+            self.formula = self._build()
         self._template = [*self._literals(self.cur), *self._literals(self.nxt), *self.sel.bits,
                           *self.sel.ladder]
 
     def _disjuncts(self) -> Iterator[Disjunct]:
         start: dict[str, Val] = dict(self.cur.vars)
         for rule in rules(self.layout):
+            if self.deadline is not None and time.perf_counter() > self.deadline:
+                raise OutOfTime
             paths = explore(self.layout, rule, start)
             actors = range(self.layout.cfg.threads) if any(p.acted for p in paths) else [None]
             for m in actors:

@@ -18,7 +18,8 @@ Booleans (or plain ints and bools where the result is known).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import z3
@@ -30,9 +31,37 @@ Val = Any   # a Python int or a Sym
 _CTX = z3.main_ctx()
 
 
+_SHARED: dict[tuple[Any, ...], z3.BoolRef] | None = None  # see `shared`
+
+
+@contextmanager
+def shared() -> Iterator[None]:
+    """Within this block, equal And/Or terms are built once. Building T asks for the same
+    conjunction many times over (about 7 times each: every path of a merged helper
+    re-derives its cases), and each z3py term construction costs far more than a lookup.
+    The cache keeps its terms alive (so the argument ids it is keyed by stay unique) and
+    is dropped when the block ends."""
+    global _SHARED
+    outer, _SHARED = _SHARED, {} if _SHARED is None else _SHARED
+    try:
+        yield
+    finally:
+        _SHARED = outer
+
+
 def _mk(maker: Any, args: list[z3.BoolRef]) -> z3.BoolRef:
     """And/Or through the C API: z3py's own And/Or re-check and coerce every argument,
     which made building the transition relation several times slower."""
+    if _SHARED is not None:
+        key = (maker, *(a.get_id() for a in args))
+        hit = _SHARED.get(key)
+        if hit is None:
+            hit = _SHARED[key] = _build(maker, args)
+        return hit
+    return _build(maker, args)
+
+
+def _build(maker: Any, args: list[z3.BoolRef]) -> z3.BoolRef:
     array = (z3.Ast * len(args))(*(a.as_ast() for a in args))
     return z3.BoolRef(maker(_CTX.ref(), len(args), array), _CTX)
 

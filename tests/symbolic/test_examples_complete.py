@@ -1,0 +1,31 @@
+"""The issue's requirement in full: every example's safety verdicts are decided by the
+symbolic engine within its default limits (holds or violated, never unknown) and equal the
+explicit ones.
+
+Not yet true: today several examples end `unknown` at the 60 s limit (test_examples.py
+holds the examples decided now). This file runs when GOCHECK_SYMBOLIC_COMPLETE=1 is set;
+remove the skip once the engine decides every example.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.symbolic.agreement import assert_agree
+from tests.symbolic.examples import ALL, safety, symbolic
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("GOCHECK_SYMBOLIC_COMPLETE"),
+    reason="the symbolic engine does not decide every example yet "
+           "(set GOCHECK_SYMBOLIC_COMPLETE=1 to run)")
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_example_is_decided_with_the_explicit_verdicts(name: str) -> None:
+    machine, props, explicit = safety(name)
+    for s in symbolic(name):
+        assert s.verdict != "unknown", f"{name}: {s.name}: {s.reason}"
+        assert s.verdict == explicit[s.name].verdict, f"{name}: {s.name}"
+        assert_agree(machine, props[s.name].bad, explicit[s.name], s)
