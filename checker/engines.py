@@ -21,9 +21,9 @@ one engine reached a verdict (the other hit a limit), that one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 
+from gocheck.disagreement import Conflict, EngineDisagreement
 from gocheck.explore.result import ExploreResult, PropertyResult, Stats
 from gocheck.lang import ast
 from gocheck.model.machine import Machine
@@ -33,26 +33,6 @@ from gocheck.symbolic.engine import DEPTH, SymbolicResult, check_symbolic, prope
 from gocheck.verify import Engine, Verification
 
 Explicit = Callable[[tuple[str, ...]], Verification]  # the explicit engine on some properties
-
-
-@dataclass(frozen=True, slots=True)
-class Conflict:
-    """One property the engines decide differently, and why that cannot both be right."""
-
-    name: str
-    why: str
-    explicit: PropertyResult | None
-    symbolic: PropertyResult | None
-
-
-class EngineDisagreement(Exception):
-    """The engines contradict each other: a bug in one of them, never the user's input."""
-
-    def __init__(self, spec: str, conflicts: Sequence[Conflict]):
-        self.spec = spec
-        self.conflicts = tuple(conflicts)
-        super().__init__(f"{spec}: the explicit and symbolic engines disagree on "
-                         + ", ".join(c.name for c in conflicts))
 
 
 def run(spec: ast.Spec, machine: Machine, only: tuple[str, ...], engine: Engine,

@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from gocheck.engines import EngineDisagreement
+from gocheck.disagreement import EngineDisagreement
 from gocheck.errors import GocheckError, SpecError
 from gocheck.lang.diagnostics import render_all
 from gocheck.lang.machine_keys import PRESETS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from gocheck.engines import EngineDisagreement
+from gocheck.disagreement import EngineDisagreement
 from gocheck.explore.result import PropertyResult
 from gocheck.report.text import step_table, timeline
 from gocheck.verify import Verification

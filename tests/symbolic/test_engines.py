@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from gocheck import engines
-from gocheck.engines import EngineDisagreement, conflict, merged
+from gocheck.disagreement import EngineDisagreement
+from gocheck.engines import conflict, merged
 from gocheck.explore.result import Counterexample, PropertyResult
 from gocheck.model.system import Step
 from gocheck.symbolic.decode import Disagreement
