@@ -24,9 +24,8 @@ from gocheck.model.machine import Machine
 from gocheck.model.program import compile_program
 from gocheck.model.symmetry import canonical, canonical_ps
 from gocheck.model.system import TransitionSystem
-from gocheck.props.formula import observable_reference
+from gocheck.props.formula import reads_p_index
 from gocheck.props.library import LIBRARY, LivenessProperty, SafetyProperty, properties_for
-from gocheck.props.observables import OBSERVABLES
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,22 +174,8 @@ def verify_machine(spec: ast.Spec, machine: Machine, *, properties: tuple[str, .
 def _reads_p_index(spec: ast.Spec, safety: list[SafetyProperty]) -> bool:
     """Whether a checked invariant reads some P by its index (the library reads none)."""
     invariants = {i.name: i.expr for i in spec.invariants}
-    return any(_indexes_ps(invariants[p.name]) for p in safety
+    return any(reads_p_index(invariants[p.name]) for p in safety
                if p.name not in LIBRARY and p.name in invariants)
-
-
-def _indexes_ps(expr: ast.Expr) -> bool:
-    """Whether an invariant expression (the shapes `props.formula` compiles) reads a
-    per-P observable."""
-    ref = observable_reference(expr)
-    if ref is not None:
-        return OBSERVABLES[ref[0]].arg == "proc"
-    match expr:
-        case ast.Unary(operand=a):
-            return _indexes_ps(a)
-        case ast.Binary(left=a, right=b):
-            return _indexes_ps(a) or _indexes_ps(b)
-    return False
 
 
 def _concrete(r: PropertyResult, machine: Machine, result: ExploreResult,

@@ -53,6 +53,20 @@ def observable_reference(expr: ast.Expr) -> tuple[str, object] | None:
     return None
 
 
+def reads_p_index(expr: ast.Expr) -> bool:
+    """Whether an invariant expression reads a per-P observable (`len(runq[i])`,
+    `runnext(i)`, `spinning(i)`): then Ps are not interchangeable for it."""
+    ref = observable_reference(expr)
+    if ref is not None:
+        return OBSERVABLES[ref[0]].arg == "proc"
+    match expr:
+        case ast.Unary(operand=a):
+            return reads_p_index(a)
+        case ast.Binary(left=a, right=b):
+            return reads_p_index(a) or reads_p_index(b)
+    return False
+
+
 def compile_expr(expr: ast.Expr, machine: Machine, path: str = "<spec>") -> Value:
     """A function state -> int computing `expr`; raises SpecError for what the machine
     cannot observe (an unknown name, a P index beyond `procs`, an unknown function)."""
