@@ -67,8 +67,10 @@ def run(spec: ast.Spec, machine: Machine, only: tuple[str, ...], engine: Engine,
     stats = exp.result.stats if exp is not None else Stats(0, 0, 0.0, 0)
     graph = exp.result.graph if exp is not None else None
     result = ExploreResult([by_name[n] for n in names], stats, graph)
-    reduced = exp.reduced_by if exp is not None else ()
-    return Verification(spec, machine, result, reduced, symbolic=sym.stats)
+    if exp is None:
+        return Verification(spec, machine, result, symbolic=sym.stats)
+    return Verification(spec, machine, result, exp.reduced_by, symbolic=sym.stats,
+                        renamed=exp.renamed, not_applied=exp.not_applied)
 
 
 def _name(p: object) -> str:

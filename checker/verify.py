@@ -84,6 +84,7 @@ class Verification:
     reduced_by: tuple[str, ...] = ()
     symbolic: Stats | None = None
     renamed: tuple[str, ...] = ()  # what symmetry renamed: ("M", "G") or ("M", "G", "P")
+    not_applied: tuple[str, ...] = ()  # requested reductions left out, each with why
 
     def states_of(self, steps: tuple) -> list[tuple]:
         """The states a counterexample passes through (replayed through the model)."""
@@ -168,7 +169,25 @@ def verify_machine(spec: ast.Spec, machine: Machine, *, properties: tuple[str, .
     used = (("symmetry", symmetric), ("por", por), ("hash-compaction", compact))
     renamed = ("M", "G", "P") if with_ps else ("M", "G") if symmetric else ()
     return Verification(spec, machine, result, tuple(name for name, on in used if on),
-                        renamed=renamed)
+                        renamed=renamed,
+                        not_applied=_not_applied(reductions, liveness + graphs, graphs))
+
+
+def _not_applied(reductions: Reductions, full_graph: list, read_back: list
+                 ) -> tuple[str, ...]:
+    """The requested reductions this run leaves out, and why: a user who asked for one must
+    not read the full search's figures as the reduced one's."""
+    def named(props: list) -> str:
+        return ", ".join(p.name for p in props)
+
+    out = [f"{name}: not with {named(full_graph)} (liveness and graph properties explore "
+           "the full state graph)"
+           for name, on in (("symmetry", reductions.symmetry), ("por", reductions.por))
+           if on and full_graph]
+    if reductions.hash_compact and read_back:
+        out.append(f"hash-compaction: not with {named(read_back)} (graph properties read "
+                   "the states back)")
+    return tuple(out)
 
 
 def _reads_p_index(spec: ast.Spec, safety: list[SafetyProperty]) -> bool:

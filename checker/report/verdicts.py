@@ -28,6 +28,9 @@ def to_json(v: Verification) -> dict[str, object]:
                               "seconds": round(stats.seconds, 3)}
     if v.symbolic is not None:
         out["symbolic"] = {"depth": v.symbolic.depth, "seconds": round(v.symbolic.seconds, 3)}
+    if v.reduced_by or v.not_applied:
+        out["reductions"] = {"applied": list(v.reduced_by), "renamed": list(v.renamed),
+                             "not_applied": list(v.not_applied)}
     compaction = _hash_compaction(v)
     if compaction is not None:
         out["hash_compaction"] = {"bits": compaction[0], "miss_probability": compaction[1]}
@@ -74,6 +77,7 @@ def _headline(v: Verification) -> list[str]:
                      f"transitions, {stats.seconds:.2f} s")
         if stats.stop_reason:
             lines.append(f"  search stopped early: {stats.stop_reason}")
+        lines += _reductions(v)
         compaction = _hash_compaction(v)
         if compaction is not None:
             lines.append(f"  {compaction[0]}-bit hash compaction: every verdict but a violation "
@@ -84,6 +88,18 @@ def _headline(v: Verification) -> list[str]:
                      f"{sym.seconds:.2f} s")
         if sym.stop_reason:
             lines.append(f"  symbolic search stopped early: {sym.stop_reason}")
+    return lines
+
+
+def _reductions(v: Verification) -> list[str]:
+    """Which reductions shaped the figures above (symmetry says which names it merged), and
+    which requested ones this run left out."""
+    lines = []
+    if v.reduced_by:
+        named = {"symmetry": f"symmetry (renaming {', '.join(v.renamed)})",
+                 "por": "partial-order reduction"}
+        lines.append("  reduced by: " + ", ".join(named.get(r, r) for r in v.reduced_by))
+    lines += [f"  not applied: {why}" for why in v.not_applied]
     return lines
 
 

@@ -75,3 +75,28 @@ def test_bad_spec_is_exit_2_with_location(tmp_path: Path) -> None:
 def test_missing_file_is_exit_2(tmp_path: Path) -> None:
     code, _, err = run(str(tmp_path / "nope.gos"))
     assert code == 2 and "Traceback" not in err
+
+
+def test_reductions_applied_are_named_in_text_and_json() -> None:
+    args = ("--symmetry", "--por", "--property", "fork_join", str(EXAMPLES / "forkjoin.gos"))
+    code, out, _ = run(*args)
+    assert code == 0
+    assert "reduced by: symmetry (renaming M, G, P), partial-order reduction" in out
+    assert "not applied" not in out
+    doc = json.loads(run("--json", *args)[1])
+    assert doc["stats"]["reductions"] == {"applied": ["symmetry", "por"],
+                                          "renamed": ["M", "G", "P"], "not_applied": []}
+
+
+def test_a_requested_reduction_left_out_says_which_property_kept_it_out() -> None:
+    """forkjoin's default properties include the liveness property work_conserving: the
+    search runs unreduced, and the output must say so rather than show full-graph figures
+    as if symmetry had been applied."""
+    code, out, _ = run("--symmetry", str(EXAMPLES / "forkjoin.gos"))
+    assert code == 0
+    assert "reduced by" not in out
+    assert "not applied: symmetry: not with work_conserving" in out
+    doc = json.loads(run("--json", "--symmetry", str(EXAMPLES / "forkjoin.gos"))[1])
+    assert doc["stats"]["reductions"]["applied"] == []
+    assert doc["stats"]["reductions"]["not_applied"][0].startswith(
+        "symmetry: not with work_conserving")

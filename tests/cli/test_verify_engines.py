@@ -108,3 +108,10 @@ def test_unknown_property_is_exit_2_under_the_symbolic_engine() -> None:
 def test_depth_without_the_symbolic_engine_is_a_usage_error() -> None:
     code, _, err = run("--depth", "5", EARLY_EXIT)
     assert code == 2 and "--depth" in err and "--engine symbolic" in err
+
+
+def test_both_engines_keep_the_explicit_search_reductions() -> None:
+    code, out, _ = run("--engine", "both", "--symmetry", "--property", "no_deadlock",
+                       EARLY_EXIT)
+    assert code == 0
+    assert "reduced by: symmetry (renaming M, G, P)" in out
