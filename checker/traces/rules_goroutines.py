@@ -17,6 +17,7 @@ from gocheck.traces.resource import (
     MUST_NOT,
     GState,
     MState,
+    PState,
     bump,
     opt,
     succeeds,
@@ -183,14 +184,19 @@ class GoroutineRules(OrderCore):
         ms.g = nxt_id
         return True
 
+    def _held_p(self, ev: list, ms: MState, what: str) -> PState:
+        """The P the event's M holds, which the trace must have introduced."""
+        ps = self.p.get(ms.p)  # type: ignore[arg-type]
+        if ps is None:
+            raise self.fail("proc-unknown", f"uninitialized proc {ms.p} found during {what}",
+                            ev, ms)
+        return ps
+
     def _go_syscall_begin(self, ev: list, ms: MState) -> bool:
         self._require(ev, ms, MUST, MUST, MUST)
         gs = self._current_g(ev, ms, S.G_RUNNING)
         gs.status = S.G_SYSCALL
-        ps = self.p.get(ms.p)  # type: ignore[arg-type]
-        if ps is None:
-            raise self.fail("proc-unknown", f"uninitialized proc {ms.p} found during"
-                            " GoSyscallBegin", ev, ms)
+        ps = self._held_p(ev, ms, "GoSyscallBegin")
         ps.status = S.P_SYSCALL
         seq = ev[2]
         if not succeeds(ps, self.gen, seq):
@@ -206,10 +212,7 @@ class GoroutineRules(OrderCore):
         self._require(ev, ms, MUST, MUST, MUST)
         gs = self._current_g(ev, ms, S.G_SYSCALL)
         gs.status = S.G_RUNNING
-        ps = self.p.get(ms.p)  # type: ignore[arg-type]
-        if ps is None:
-            raise self.fail("proc-unknown", f"uninitialized proc {ms.p} found during"
-                            " GoSyscallEnd", ev, ms)
+        ps = self._held_p(ev, ms, "GoSyscallEnd")
         if ps.status != S.P_SYSCALL:
             raise self.fail("proc-state", f"expected proc {ms.p} in state Syscall, but got"
                             f" {S.PSTATUS_NAMES[ps.status]} instead", ev, ms)
@@ -219,10 +222,7 @@ class GoroutineRules(OrderCore):
 
     def _go_syscall_end_blocked(self, ev: list, ms: MState) -> bool:
         if ms.p is not None:
-            ps = self.p.get(ms.p)
-            if ps is None:
-                raise self.fail("proc-unknown", f"uninitialized proc {ms.p} found during"
-                                " GoSyscallEndBlocked", ev, ms)
+            ps = self._held_p(ev, ms, "GoSyscallEndBlocked")
             if ps.status == S.P_SYSCALL:
                 return False  # its P must first be stopped or stolen
         self._require(ev, ms, MUST, MAY, MUST)
