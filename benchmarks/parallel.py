@@ -3,26 +3,33 @@
 The family (vs_spin.family_spec): k identical workers doing `work(2); syscall(1); wg.Done()`,
 main waiting on the WaitGroup, `procs` Ps; fork_join, no_deadlock and syscall_handoff are
 checked. For each row every worker count runs `gocheck.verify.verify` in a fresh Python
-process, `--repeat` times; a row prints the states, the best wall time per worker count and
-the CPU seconds that run used (all of its processes), its peak memory (the largest resident
-set among its processes), and the speedup of each count over
-one worker. Verdicts and state counts must agree across worker counts (checked, not assumed).
+process, `--repeat` times (the best wall time counts). Verdicts and state counts must agree
+across worker counts (checked, not assumed).
 
-The speedup is a wall-clock figure: it needs as many idle cores as workers. On a shared
-machine two CPU figures stay meaningful under load: `cpu s`, the work of the whole process
-tree, and `lead s`, the CPU of the calling process alone, which runs its share of every layer
-and every step that no other worker can run (handing out ids, assembling the store). With
-free cores the wall time follows `lead s` (a little above it: at each layer's barrier the
-lead may wait for a slower worker), so `lead s` of one worker over `lead s` of N is printed
-too, as the speedup the same run would show on idle cores.
+Per worker count a row prints:
+- `wall s`: the wall-clock seconds of the verification, and the speedup `wall` over one
+  worker. Meaningful only with as many idle cores as workers.
+- `cpu s`: the CPU seconds of the whole process tree (all workers: the total work);
+- `lead s`: the CPU seconds of the calling process alone;
+- `path s`: an estimate of the wall time on idle cores from CPU times, which load does not
+  inflate: the calling process's CPU outside the search, plus the search's critical path as
+  parallel.py logs it (per layer the busiest worker's CPU, the lead's serial work between
+  layers, the busiest worker of the final gathering). It leaves out the pipes' latency and
+  the waits of a worker at a barrier beyond the busiest one's CPU. For one worker it is
+  `lead s`. The speedup `path` is one worker's `path s` over N's.
+- `peak MB`: the largest resident set among the processes.
 
-Run: python benchmarks/parallel.py [--rows 2:3,3:2] [--workers 1,2] [--repeat 1] [--symmetry]
+On an idle machine, `wall` is the figure; on a loaded one, `path`.
+
+Run: python benchmarks/parallel.py [--rows 2:3,3:2] [--workers 1,2] [--repeat 1]
+                                   [--reductions none|symmetry|por|symmetry,por]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -35,6 +42,8 @@ from vs_spin import PROPERTIES, family_spec
 
 from gocheck import verify as pipeline
 
+REDUCTIONS = ("none", "symmetry", "por", "symmetry,por")
+
 
 @dataclass(frozen=True, slots=True)
 class Run:
@@ -42,24 +51,48 @@ class Run:
     seconds: float
     cpu: float
     lead: float
+    path: float
     peak_mb: float
     violated: tuple[str, ...]
 
 
-def child(path: str, workers: int, symmetry: bool) -> None:
+class _Capture(logging.Handler):
+    """Keeps the parallel search's critical-path record (its message's numbers)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.numbers: list[float] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.numbers = [float(x) for x in record.args]  # type: ignore[union-attr]
+
+
+def child(path: str, workers: int, reductions: str) -> None:
     """In a fresh process: verify, print the outcome as JSON."""
+    capture = _Capture()
+    log = logging.getLogger("gocheck.explore.parallel")
+    log.addHandler(capture)
+    log.setLevel(logging.DEBUG)
+    on = set(reductions.split(","))
     started = time.perf_counter()
     lead = time.process_time()
     v = pipeline.verify(path, properties=PROPERTIES, limits=pipeline.Limits(workers=workers),
-                        reductions=pipeline.Reductions(symmetry=symmetry))
+                        reductions=pipeline.Reductions(symmetry="symmetry" in on,
+                                                       por="por" in on))
+    lead = time.process_time() - lead
+    path_cpu = lead
+    if capture.numbers:  # layers, critical path, its parts..., the lead's CPU in the search
+        path_cpu = lead - capture.numbers[-1] + capture.numbers[1]
+    elif workers > 1:
+        sys.exit("parallel: the parallel search logged no critical path")
     print(json.dumps({"states": v.result.stats.states, "seconds": time.perf_counter() - started,
-                      "lead": time.process_time() - lead,
+                      "lead": lead, "path": path_cpu,
                       "violated": sorted(p.name for p in v.result.properties
                                          if p.verdict == "violated")}))
 
 
-def run(path: str, workers: int, symmetry: bool) -> Run:
-    cmd = [sys.executable, __file__, "--child", path, str(workers), str(int(symmetry))]
+def run(path: str, workers: int, reductions: str) -> Run:
+    cmd = [sys.executable, __file__, "--child", path, str(workers), reductions]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     out = proc.stdout.read()
@@ -68,7 +101,7 @@ def run(path: str, workers: int, symmetry: bool) -> Run:
         sys.exit(f"parallel: gocheck failed on {path} with {workers} workers")
     doc = json.loads(out)
     return Run(doc["states"], doc["seconds"], usage.ru_utime + usage.ru_stime, doc["lead"],
-               usage.ru_maxrss / 1024, tuple(doc["violated"]))
+               doc["path"], usage.ru_maxrss / 1024, tuple(doc["violated"]))
 
 
 def main() -> None:
@@ -76,19 +109,21 @@ def main() -> None:
     ap.add_argument("--rows", default="2:3", help="procs:k pairs, comma-separated.")
     ap.add_argument("--workers", default="1,2", help="Worker counts; the first is the base.")
     ap.add_argument("--repeat", type=int, default=1, help="Runs per cell; the best counts.")
-    ap.add_argument("--symmetry", action="store_true", help="With symmetry reduction.")
+    ap.add_argument("--reductions", default="none", choices=REDUCTIONS,
+                    help="Reductions on in every run.")
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        path, workers, symmetry = args.child
-        child(path, int(workers), symmetry == "1")
+        path, workers, reductions = args.child
+        child(path, int(workers), reductions)
         return
     counts = [int(w) for w in args.workers.split(",")]
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start; "
-          f"symmetry {'on' if args.symmetry else 'off'}; best of {args.repeat}")
+          f"reductions: {args.reductions}; best of {args.repeat}")
     print("procs  k |       states | "
-          + " | ".join(f"{w:>2} worker(s): s   cpu s  lead s  peak MB" for w in counts)
-          + " | speedup (wall, lead cpu)")
+          + " | ".join(f"{w:>2} worker(s): wall s  cpu s  lead s  path s  peak MB"
+                       for w in counts)
+          + " | speedup: wall, path")
     with tempfile.TemporaryDirectory() as tmp:
         for row in args.rows.split(","):
             procs, k = (int(x) for x in row.split(":"))
@@ -96,14 +131,14 @@ def main() -> None:
             path.write_text(family_spec(k, procs), encoding="utf-8")
             best: list[Run] = []
             for w in counts:
-                runs = [run(str(path), w, args.symmetry) for _ in range(args.repeat)]
+                runs = [run(str(path), w, args.reductions) for _ in range(args.repeat)]
                 best.append(min(runs, key=lambda r: r.seconds))
             if len({(r.states, r.violated) for r in best}) != 1:
                 sys.exit(f"parallel: worker counts disagree on {path.name}: {best}")
-            cells = " | ".join(f"{r.seconds:>14.2f} {r.cpu:>7.2f} {r.lead:>7.2f} "
-                               f"{r.peak_mb:>8.0f}" for r in best)
+            cells = " | ".join(f"{r.seconds:>19.2f} {r.cpu:>6.2f} {r.lead:>7.2f} "
+                               f"{r.path:>7.2f} {r.peak_mb:>8.0f}" for r in best)
             speedups = " ".join(f"{best[0].seconds / r.seconds:.2f}x "
-                                f"{best[0].lead / r.lead:.2f}x" for r in best[1:])
+                                f"{best[0].path / r.path:.2f}x" for r in best[1:])
             print(f"{procs:>5} {k:>2} | {best[0].states:>12,} | {cells} | {speedups}",
                   flush=True)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")

@@ -31,8 +31,9 @@ from gocheck.props.library import LIBRARY, LivenessProperty, SafetyProperty, pro
 @dataclass(frozen=True, slots=True)
 class Limits:
     """What the search may spend. `workers`: processes for the explicit search
-    (explore/parallel.py: the same verdicts, states and counterexamples as one); with
-    partial-order reduction or hash compaction the search runs in one process."""
+    (explore/parallel.py: the same verdicts, states and counterexamples as one, with or
+    without symmetry and partial-order reduction); with hash compaction the search runs in
+    one process."""
 
     max_states: int | None = None
     max_seconds: float | None = None
@@ -154,7 +155,7 @@ def verify_machine(spec: ast.Spec, machine: Machine, *, properties: tuple[str, .
     elif symmetric:
         system = Quotient(machine, canon)
     store = StateStore(reductions.hash_bits) if compact else None
-    workers = 1 if por or store is not None else limits.workers
+    workers = 1 if store is not None else limits.workers
     result = explore(system, safety, liveness, max_states=limits.max_states,
                      max_seconds=limits.max_seconds, progress=progress, store=store,
                      workers=workers)

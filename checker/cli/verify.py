@@ -58,7 +58,8 @@ from gocheck.verify import Engine, Limits, Reductions, Verification, verify
               show_default=True, help="Bits of the --hash-compact hash (a multiple of 8).")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes for the explicit search (same verdicts, states and "
-                   "counterexamples as one; --por and --hash-compact run in one).")
+                   "counterexamples as one, also with --symmetry and --por; "
+                   "--hash-compact runs in one).")
 @click.option("--runtime", type=click.Choice(list(PRESETS)), default=None,
               help="Set every scheduler switch as this Go version had it (keys the spec "
                    "sets itself still win).")

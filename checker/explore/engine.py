@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
+from gocheck.explore.codec import InterningCodec
 from gocheck.explore.graph import StateGraph
 from gocheck.explore.liveness import fair_lasso
 from gocheck.explore.parallel import parallel_search
@@ -54,12 +55,14 @@ def explore(system: TransitionSystem, safety: Sequence[SafetyProperty] = (),
             store: StateStore | None = None, workers: int = 1) -> ExploreResult:
     """Check every property on the reachable state graph; `progress(states, transitions,
     depth, states_per_second)` is called at most five times a second during the search.
-    `store`: where to keep the states (default: an exact `StateStore`). `workers` > 1: search
-    in that many processes (parallel.py), which fills the same store."""
+    `store`: where to keep the states (default: an exact `StateStore`, with interned keys for
+    one process). `workers` > 1: search in that many processes (parallel.py), which fills the
+    same store."""
     if workers < 1:
         raise ValueError("workers must be at least 1")
     started = time.perf_counter()
-    store = StateStore() if store is None else store
+    if store is None:
+        store = StateStore(codec=InterningCodec() if workers == 1 else None)
     run = search if workers == 1 else partial(parallel_search, workers=workers)
     found = run(system, store, [p.bad for p in safety], [p.labels for p in liveness],
                 max_states=max_states, max_seconds=max_seconds, progress=progress)

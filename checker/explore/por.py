@@ -57,7 +57,7 @@ preemption; per-P timers look at running Ps' Gs) are not reduced at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
 
 from gocheck.model import program as op
@@ -87,6 +87,7 @@ from gocheck.model.system import Step
 Successor = tuple[Step, Any]
 Canonical = Callable[[Any], Any]
 Settled = Callable[[Any], bool]
+Stored = Callable[[Any], "int | None"]
 
 # What each kind of private step may change: {state component: record fields}.
 _TICK = {S_GS: frozenset({G_PC, G_LEFT, G_COUNTERS}), S_PS: frozenset({P_SLICE})}
@@ -94,6 +95,8 @@ _SYSCALL_TICK = {S_GS: frozenset({G_LEFT})}
 _REQUEST = {S_GS: frozenset({G_PREEMPT})}
 _ENTRY = {S_GS: frozenset({G_STATUS_, G_LEFT}), S_MS: frozenset({M_STATE_}),
           S_PS: frozenset({P_STATUS_, P_SLICE})}
+_PRIVATE_KINDS = frozenset({M_RUNNING, M_SYSCALL})  # the M states a private M step starts in
+_CANDIDATE_OPS = frozenset({op.WORK, op.SPIN, op.SYSCALL})  # what a private running G does
 
 
 # The library's safety properties that the invisibility argument above was checked against
@@ -114,7 +117,10 @@ class PartialOrder:
 
     `successors` is the full expansion, `ample(state, settled)` the reduced one: `settled(s)`
     says whether successor `s` (canonical, if reducing by symmetry too) was discovered no
-    later than the state being expanded (search.py's proviso test).
+    later than the state being expanded (search.py's proviso test). `stored(s)`, if given,
+    is the id of `s` if the search has stored it: a stored successor is a representative
+    already (representatives are fixed points of `canonical`), so it is not canonicalized
+    again, which saves most of the work on states reached more than once.
     """
 
     def __init__(self, machine: Machine, canonical: Canonical | None = None, *,
@@ -133,20 +139,50 @@ class PartialOrder:
     def successors(self, state: Any) -> list[Successor]:
         return self._image(self.machine.successors(state))
 
-    def ample(self, state: Any, settled: Settled) -> list[Successor]:
-        out = self.machine.successors(state)
-        if len(out) > 1 and self.active:
-            for step, nxt in out:
-                if not self._private(state, step, nxt, out):
-                    continue
-                image = nxt if self.canonical is None else self.canonical(nxt)
+    def ample(self, state: Any, settled: Settled, stored: Stored | None = None
+              ) -> list[Successor]:
+        """The first private step (in `successors`' order) whose target is not settled,
+        alone; else every step. Only the candidates' own steps are computed first: the
+        full expansion only when no candidate is taken."""
+        if self.active:
+            canonical = self.canonical
+            for step, nxt in self._private_steps(state):
+                image = nxt if canonical is None else canonical(nxt)
                 if not settled(image):
                     return [(step, image)]
-        return self._image(out)
+        return self._image(self.machine.successors(state), stored)
 
-    def _image(self, out: list[Successor]) -> list[Successor]:
+    def _image(self, out: list[Successor], stored: Stored | None = None) -> list[Successor]:
         canonical = self.canonical
-        return out if canonical is None else [(step, canonical(nxt)) for step, nxt in out]
+        if canonical is None:
+            return out
+        if stored is None:
+            return [(step, canonical(nxt)) for step, nxt in out]
+        return [(step, nxt if stored(nxt) is not None else canonical(nxt)) for step, nxt in out]
+
+    def _private_steps(self, state: tuple) -> Iterator[Successor]:
+        """The private steps of `state` in `successors`' order: those of the Ms whose state
+        `_private` could accept (running a tick or a syscall entry; in a P-less syscall with
+        ticks left), then sysmon's preemption requests. `_private` sees each M's steps as
+        the full list would show them (its only use of the list: who else the actor has)."""
+        machine, gs = self.machine, state[S_GS]
+        for m, M in enumerate(state[S_MS]):
+            kind, g = M[M_STATE_], M[M_G]
+            if g == NO:
+                continue
+            if kind == M_RUNNING:
+                if machine.instr(gs[g]).op not in _CANDIDATE_OPS:
+                    continue
+            elif kind != M_SYSCALL or M[M_P] != NO or gs[g][G_LEFT] <= 0:
+                continue
+            own = machine.m_successors(state, m)
+            for step, nxt in own:
+                if self._private(state, step, nxt, own):
+                    yield step, nxt
+        requests = machine.request_successors(state)
+        for step, nxt in requests:
+            if self._private(state, step, nxt, requests):
+                yield step, nxt
 
     def _private(self, state: tuple, step: Step, nxt: tuple, out: Sequence[Successor]) -> bool:
         """Whether `step` is a private step (module doc), alone in its class."""
@@ -155,21 +191,22 @@ class PartialOrder:
             return False
         if step.fairness.startswith("sysmon:preempt:") and step.g is not None:
             return _only_changes(state, nxt, {S_GS: step.g}, _REQUEST)
-        if step.actor != f"M{m}" or sum(1 for s, _ in out if s.actor == step.actor) != 1:
-            return False
         M = state[S_MS][m]
-        g, p = M[M_G], M[M_P]
-        if g == NO:
+        g, p, kind = M[M_G], M[M_P], M[M_STATE_]
+        if g == NO or kind not in _PRIVATE_KINDS:
+            return False
+        actor = step.actor
+        if actor != f"M{m}" or sum(1 for s, _ in out if s.actor == actor) != 1:
             return False
         G = state[S_GS][g]
-        if M[M_STATE_] == M_RUNNING:
+        if kind == M_RUNNING:
             ins = self.machine.instr(G)
             if ins.op in (op.WORK, op.SPIN):
                 return _only_changes(state, nxt, {S_GS: g, S_PS: p}, _TICK)
             if ins.op == op.SYSCALL and self.entries and self._plain_entry(state, m, p, ins):
                 return _only_changes(state, nxt, {S_GS: g, S_PS: p, S_MS: m}, _ENTRY)
             return False
-        if M[M_STATE_] == M_SYSCALL and p == NO and G[G_LEFT] > 0:
+        if kind == M_SYSCALL and p == NO and G[G_LEFT] > 0:
             if any(P[P_M] == m for P in state[S_PS]):
                 return False
             return _only_changes(state, nxt, {S_GS: g}, _SYSCALL_TICK)
@@ -197,7 +234,7 @@ def _only_changes(state: tuple, nxt: tuple, which: dict[int, int],
 
 def _one_record(old: tuple, new: tuple, k: int, fields: frozenset[int]) -> bool:
     """Only record k differs between the tuples of records, and only in `fields`."""
-    if any(x != y for i, (x, y) in enumerate(zip(old, new, strict=True)) if i != k):
+    if old[:k] != new[:k] or old[k + 1:] != new[k + 1:]:
         return False
-    return all(x == y for i, (x, y) in enumerate(zip(old[k], new[k], strict=True))
-               if i not in fields)
+    a, b = old[k], new[k]
+    return len(a) == len(b) and all(a[i] == b[i] for i in range(len(a)) if i not in fields)

@@ -11,16 +11,20 @@ Invariants the engine relies on:
   violations and counts. Only `max_seconds` and the progress calls depend on the clock.
 - A system that offers `ample(state, settled)` (por.PartialOrder) is expanded through it:
   `settled(nxt)` tells it whether a successor was discovered no later than the state being
-  expanded, the breadth-first cycle proviso of partial-order reduction (por.py).
+  expanded, the breadth-first cycle proviso of partial-order reduction (por.py); if it also
+  takes `stored`, `stored(nxt)` gives it a successor's id if it has one (or None). Not with
+  hash compaction: there an id found for a digest is not proof that the state is stored.
 
-The loop is the hot path: per transition it costs one `marshal.dumps`, one dict probe for the
-state and one for the step, and two array appends; per state one `marshal.loads` and one
-clock read. Names are bound to locals for that reason.
+The loop is the hot path: per transition it costs one encoding (the store's codec), one dict
+probe for the state and one for the step, and two array appends; per state one decoding and
+one clock read. Names are bound to locals for that reason; the keys `settled` and `stored`
+made during an expansion are kept for it (by object), and a step object the interner holds is
+found by identity, not by hashing its fields.
 """
 
 from __future__ import annotations
 
-import marshal
+import inspect
 import sys
 import time
 from collections.abc import Callable, Hashable, Sequence
@@ -82,22 +86,36 @@ def search(system: TransitionSystem, store: StateStore,
     observe = _Observer(bad, labelers)
     watching = bool(bad or labelers)
 
-    dumps, loads = marshal.dumps, marshal.loads
+    encode, decode = store.encode, store.codec.decode
     count, ids_get, add, take = store.parent.__len__, store.lookup, store.add, store.take
-    step_id, add_step = store.steps.index.get, store.steps.add
+    step_id, add_step, held = store.steps.index.get, store.steps.add, store.steps.items
     dst_append, step_append = store.edge_dst.append, store.edge_step.append
     row_append, dst = store.edge_start.append, store.edge_dst
     i = 0
+    made: dict[int, tuple[Any, bytes]] = {}  # id(state) -> (state, key), this expansion's
+    made_get, forget = made.get, made.clear
+    by_identity: dict[int, int] = {}  # id(step) -> index, for step objects `held` keeps alive
+    step_of = by_identity.get
+
+    def stored(state: Any) -> int | None:
+        key = encode(state)
+        made[id(state)] = (state, key)
+        return ids_get(key)
 
     def settled(state: Any) -> bool:
-        j = ids_get(dumps(state, 2))
+        j = stored(state)
         return j is not None and j <= i
 
     ample = getattr(system, "ample", None)
-    successors = system.successors if ample is None else partial(ample, settled=settled)
+    if ample is None:
+        successors = system.successors
+    elif store.hash_bits is None and "stored" in inspect.signature(ample).parameters:
+        successors = partial(ample, settled=settled, stored=stored)
+    else:
+        successors = partial(ample, settled=settled)
 
     initial = system.initial_state()
-    add(dumps(initial, 2), -1, -1)
+    add(encode(initial), -1, -1)
     if watching:
         observe(initial, 0)
     stop_reason: str | None = None
@@ -113,11 +131,17 @@ def search(system: TransitionSystem, store: StateStore,
                 progress(count(), len(dst), store.depth(count() - 1), count() / (now - started))
                 next_report = now + PROGRESS_PERIOD
             next_tick = min(deadline, next_report)
-        for step, nxt in successors(loads(take(i))):
-            k = step_id(step)
+        forget()
+        for step, nxt in successors(decode(take(i))):
+            k = step_of(id(step))
             if k is None:
-                k = add_step(step)
-            key = dumps(nxt, 2)
+                k = step_id(step)
+                if k is None:
+                    k = add_step(step)
+                if held[k] is step:
+                    by_identity[id(step)] = k
+            known = made_get(id(nxt))
+            key = known[1] if known is not None and known[0] is nxt else encode(nxt)
             j = ids_get(key)
             if j is None:
                 if count() >= cap:

@@ -1,12 +1,15 @@
 """Compact storage of an explored state graph: dense ids, the BFS tree and the edges.
 
-A state is stored once, as the bytes of `marshal.dumps(state, 2)`: those bytes key a dict to
-a dense id, and `keys[id]` gives them back to `decode`. Version 2 on purpose: for the values a
-state may hold (tuples, ints, bools, None, str) it has exactly one encoding per value, while
-version 3 and later emit back-references that depend on object identity and version 4 marks
-interned strings, so equal states could get different bytes. Python's `True == 1` is the one
-trap left: the two encode differently, so a model that mixes them only duplicates states
-(never merges different ones); models keep their types consistent.
+A state is stored once, as the bytes its codec (codec.py) makes of it: those bytes key a dict
+to a dense id, and `keys[id]` gives them back to `decode`. The default codec is
+`marshal.dumps(state, 2)`, self-contained bytes that any process makes alike; a one-process
+search may use `InterningCodec` instead, keys of 16 bytes (about a fifth of the bytes a
+state takes). Marshal version 2 on purpose: for the values a state may hold (tuples, ints,
+bools, None, str) it has exactly one encoding per value, while version 3 and later emit
+back-references that depend on object identity and version 4 marks interned strings, so
+equal states could get different bytes. Python's `True == 1` is the one trap left: marshal
+encodes the two differently (a model that mixed them would only duplicate states), the
+interning codec takes them for one; models keep their types consistent.
 
 Ids are handed out in discovery order, which for a breadth-first search is depth order: a
 lower id is never deeper, so "smallest id" doubles as "shortest path" for the engines.
@@ -31,13 +34,13 @@ Steps and label sets repeat a great deal, so they are interned (`Interner`).
 from __future__ import annotations
 
 import hashlib
-import marshal
 import sys
 from array import array
 from collections import deque
 from collections.abc import Hashable
 from typing import Any, Generic, TypeVar
 
+from gocheck.explore.codec import InterningCodec, MarshalCodec
 from gocheck.model.system import Step
 
 T = TypeVar("T", bound=Hashable)
@@ -69,17 +72,22 @@ class Interner(Generic[T]):
 class StateStore:
     """States by id, the BFS tree and the edge table; the search fills it, graph.py reads it.
 
-    The search reads states through two bound methods: `lookup(key)`, the id of a state's
-    bytes or None, and `take(sid)`, the bytes of the next state to expand (ids in order).
+    The search reads states through bound methods: `encode(state)`, a state's bytes (its
+    key), `lookup(key)`, the id of a state's bytes or None, `take(sid)`, the bytes of the next
+    state to expand (ids in order), and `codec.decode(key)`, the state back.
     """
 
-    __slots__ = ("edge_dst", "edge_start", "edge_step", "expanded", "frontier", "hash_bits",
-                 "ids", "keys", "lookup", "parent", "steps", "take", "via")
+    __slots__ = ("codec", "edge_dst", "edge_start", "edge_step", "encode", "expanded",
+                 "frontier", "hash_bits", "ids", "keys", "lookup", "parent", "steps", "take",
+                 "via")
 
-    def __init__(self, hash_bits: int | None = None) -> None:
+    def __init__(self, hash_bits: int | None = None, *,
+                 codec: MarshalCodec | InterningCodec | None = None) -> None:
         if hash_bits is not None and not (hash_bits % 8 == 0 and 32 <= hash_bits <= 512):
             raise ValueError("hash_bits must be a multiple of 8 from 32 to 512")
         self.hash_bits = hash_bits
+        self.codec = MarshalCodec() if codec is None else codec
+        self.encode = self.codec.encode
         self.ids: dict[bytes, int] = {}
         self.keys: list[bytes] = []  # exact store: every state's bytes, by id
         self.frontier: deque[bytes] = deque()  # hash compaction: the bytes not yet taken
@@ -124,12 +132,12 @@ class StateStore:
 
     def decode(self, sid: int) -> Any:
         if self.hash_bits is None:
-            return marshal.loads(self.keys[sid])
+            return self.codec.decode(self.keys[sid])
         first = len(self.parent) - len(self.frontier)
         if sid < first:
             raise LookupError(f"state {sid} was expanded: a hash-compacted store keeps only "
                               "the frontier's states (replay the path to it instead)")
-        return marshal.loads(self.frontier[sid - first])
+        return self.codec.decode(self.frontier[sid - first])
 
     def miss_probability(self) -> float:
         """An upper bound on the chance that hash compaction merged two distinct states
@@ -155,13 +163,14 @@ class StateStore:
 
     def nbytes(self) -> int:
         """Bytes the store holds, by `sys.getsizeof` (keys or digests, the frontier, the id
-        dict, every column)."""
+        dict, every column, the codec's table)."""
         columns = (self.parent, self.via, self.edge_start, self.edge_dst, self.edge_step)
         held = self.keys if self.hash_bits is None else [*self.ids, *self.frontier]
         return (sum(map(sys.getsizeof, held)) + sys.getsizeof(self.ids)
                 + sys.getsizeof(self.keys) + sys.getsizeof(self.frontier)
                 + sum(map(sys.getsizeof, columns))
-                + sum(map(sys.getsizeof, self.steps.items)) + sys.getsizeof(self.steps.index))
+                + sum(map(sys.getsizeof, self.steps.items)) + sys.getsizeof(self.steps.index)
+                + self.codec.nbytes())
 
 
 class Labelling:

@@ -128,6 +128,16 @@ class Machine:
         self.prog = prog
         self.cfg = cfg
         self.sync = Sync(prog, cfg)
+        # Steps repeat a great deal: one object per distinct step saves building and hashing
+        # it again (the explicit engine interns steps by value).
+        self._steps: dict[tuple, Step] = {}
+        # Which of the pollers' ops (netread, sleep) the program has at all.
+        used = {ins.op for f in prog.functions for ins in f.code}
+        self._polled = tuple(o for o in (op.NETREAD, op.SLEEP) if o in used)
+        # Which of sysmon's looks exist at all (asked at every state).
+        self._retakes = cfg.sysmon and not cfg.sampling_sysmon
+        self._requests = self._retakes and cfg.preemption != "off"
+        self._sampling = cfg.sysmon and cfg.sampling_sysmon
 
     # --- the interface --------------------------------------------------------------------
     def initial_state(self) -> tuple:
@@ -155,22 +165,7 @@ class Machine:
         retakable = self._retakable(state)
         requests = self._preempt_requests(state)
         for m, M in enumerate(state[S_MS]):
-            kind = M[M_STATE_]
-            if kind == M_RUNNING:
-                if M[M_P] not in requests:
-                    self._running(state, m, M[M_P], M[M_G], out)
-            elif kind == M_SEARCH:
-                self._search(state, m, M[M_P], out)
-            elif kind == M_GIVEUP:
-                self._give_up(state, m, M[M_P], out)
-            elif kind == M_RECHECK and M[M_P] != NO:
-                self._stop_after_recheck(state, m, M[M_P], out)
-            elif kind in (M_RECHECK, M_RECHECK_IDLE):
-                self._recheck(state, m, out)
-            elif kind == M_SYSCALL:
-                self._syscall(state, m, M, retakable, out)
-            elif kind == M_NETPOLL:
-                self._netpoll_wake(state, m, out)
+            self._m_moves(state, m, M, retakable, requests, out)
         for p in retakable:
             self._retake(state, p, out)
         for p in requests:
@@ -179,6 +174,48 @@ class Machine:
             self._sample(state, p, out)
         self._pollers(state, out)
         return out
+
+    def m_successors(self, state: tuple, m: int) -> list[Successor]:
+        """M m's own steps, as `successors` lists them (partial-order reduction asks for one
+        actor's steps without computing everyone's)."""
+        if state[S_ENDED] or state[S_FATAL]:
+            return []
+        M = state[S_MS][m]
+        kind = M[M_STATE_]
+        retakable = self._retakable(state) if kind == M_SYSCALL else []
+        requests = self._preempt_requests(state) if kind == M_RUNNING else []
+        out: list[Successor] = []
+        self._m_moves(state, m, M, retakable, requests, out)
+        return out
+
+    def request_successors(self, state: tuple) -> list[Successor]:
+        """sysmon's preemption requests alone, as `successors` lists them."""
+        if state[S_ENDED] or state[S_FATAL]:
+            return []
+        out: list[Successor] = []
+        for p in self._preempt_requests(state):
+            self._preempt_request(state, p, out)
+        return out
+
+    def _m_moves(self, state: tuple, m: int, M: tuple, retakable: list[int],
+                 requests: list[int], out: list[Successor]) -> None:
+        """M m's steps, by the state it is in (module doc)."""
+        kind = M[M_STATE_]
+        if kind == M_RUNNING:
+            if M[M_P] not in requests:
+                self._running(state, m, M[M_P], M[M_G], out)
+        elif kind == M_SEARCH:
+            self._search(state, m, M[M_P], out)
+        elif kind == M_GIVEUP:
+            self._give_up(state, m, M[M_P], out)
+        elif kind == M_RECHECK and M[M_P] != NO:
+            self._stop_after_recheck(state, m, M[M_P], out)
+        elif kind in (M_RECHECK, M_RECHECK_IDLE):
+            self._recheck(state, m, out)
+        elif kind == M_SYSCALL:
+            self._syscall(state, m, M, retakable, out)
+        elif kind == M_NETPOLL:
+            self._netpoll_wake(state, m, out)
 
     # --- helpers ----------------------------------------------------------------------------
     def instr(self, G: tuple) -> Instr:
@@ -192,7 +229,20 @@ class Machine:
 
     def _m_step(self, m: int, action: str, *, g: int | None = None,
                 p: int | None = None) -> Step:
-        return Step(f"M{m}", action, g, p, m, f"M{m}")
+        key = (m, action, g, p)
+        step = self._steps.get(key)
+        if step is None:
+            step = self._steps[key] = Step(f"M{m}", action, g, p, m, f"M{m}")
+        return step
+
+    def _step(self, actor: str, action: str, g: int | None, p: int | None, m: int | None,
+              fairness: str) -> Step:
+        """Step(...), one object per distinct value."""
+        key = (actor, action, g, p, m, fairness)
+        step = self._steps.get(key)
+        if step is None:
+            step = self._steps[key] = Step(actor, action, g, p, m, fairness)
+        return step
 
     # --- an M running a G ---------------------------------------------------------------
     def _running(self, state: tuple, m: int, p: int, g: int, out: list[Successor]) -> None:
@@ -365,8 +415,7 @@ class Machine:
         if G[G_LEFT]:
             if M[M_P] in retakable:
                 return
-            step = Step(f"M{m}", "syscall tick", g, M[M_P] if M[M_P] != NO else None, m,
-                        f"M{m}")
+            step = self._m_step(m, "syscall tick", g=g, p=M[M_P] if M[M_P] != NO else None)
             self._emit(out, state, step, lambda w: w.set_g(g, left=G[G_LEFT] - 1))
             return
         self._syscall_exit(state, m, M, g, out)
@@ -401,7 +450,7 @@ class Machine:
             if not move_to(w, self.prog, g, pc + 1):
                 w.set_m(m, state=M_SEARCH, g=NO)
 
-        self._emit(out, state, Step(f"M{m}", how, g, None if p == NO else p, m, f"M{m}"),
+        self._emit(out, state, self._m_step(m, how, g=g, p=None if p == NO else p),
                    effect)
 
     # --- schedule: search, give up, recheck -------------------------------------------------
@@ -599,7 +648,7 @@ class Machine:
         """retake's syscall branch: Ps in syscall state whose syscall has run sysmon_delay
         ticks, with local work or no idle P and no spinning M, and an M for the handoff."""
         cfg = self.cfg
-        if not cfg.sysmon or cfg.sampling_sysmon:
+        if not self._retakes:
             return []
         ps, ms, gs = state[S_PS], state[S_MS], state[S_GS]
         out = []
@@ -627,13 +676,13 @@ class Machine:
             w.set_m(m, p=NO)
             handoffp(w, self.cfg, p)
 
-        self._emit(out, state, Step("sysmon", f"retake P{p} from M{m} in syscall", None, p, m,
-                                    f"sysmon:retake:P{p}"), effect)
+        self._emit(out, state, self._step("sysmon", f"retake P{p} from M{m} in syscall", None,
+                                          p, m, f"sysmon:retake:P{p}"), effect)
 
     def _preempt_requests(self, state: tuple) -> list[int]:
         """retake's preemption branch: Ps whose running G has used up the time slice."""
         cfg = self.cfg
-        if not cfg.sysmon or cfg.preemption == "off" or cfg.sampling_sysmon:
+        if not self._requests:
             return []
         gs, ms = state[S_GS], state[S_MS]
         return [
@@ -645,14 +694,14 @@ class Machine:
     def _preempt_request(self, state: tuple, p: int, out: list[Successor]) -> None:
         m = state[S_PS][p][P_M]
         g = state[S_MS][m][M_G]
-        self._emit(out, state, Step("sysmon", f"preempt request for G{g} (slice used up)", g, p,
-                                    m, f"sysmon:preempt:P{p}"),
+        self._emit(out, state, self._step("sysmon", f"preempt request for G{g} (slice used up)",
+                                          g, p, m, f"sysmon:preempt:P{p}"),
                    lambda w: w.set_g(g, preempt=1))
 
     # --- sysmon as a sampling observer (retake_slice_check = all | running_only) ----------
     def _samples(self, state: tuple) -> list[int]:
         """The Ps a sampling sysmon may look at: every P that is not idle."""
-        if not (self.cfg.sysmon and self.cfg.sampling_sysmon):
+        if not self._sampling:
             return []
         return [p for p, P in enumerate(state[S_PS]) if P[P_STATUS_] != P_IDLE]
 
@@ -719,13 +768,14 @@ class Machine:
         idle P, startIdle's pidlegetSpinning sets needspinning."""
         if self.cfg.per_p_timers:
             self._expiries(state, out)
-        for want, actor in ((op.NETREAD, "netpoller"), (op.SLEEP, "timers")):
+        for want in self._polled:
             if want == op.SLEEP and self.cfg.per_p_timers:
                 continue
+            actor = "netpoller" if want == op.NETREAD else "timers"
             for g, G in enumerate(state[S_GS]):
                 if G[G_STATUS_] == WAITING and self.instr(G).op == want:
                     self._emit(out, state,
-                               Step(actor, f"ready G{g}", g, None, None, f"{actor}:G{g}"),
+                               self._step(actor, f"ready G{g}", g, None, None, f"{actor}:G{g}"),
                                lambda w, g=g: self._inject(w, g))
 
     def _inject(self, w: World, g: int) -> None:

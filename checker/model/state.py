@@ -87,41 +87,95 @@ class World:
     """A mutable copy of one state that the rules of one step edit, then `freeze`.
 
     Copying is shallow: the component lists are new, their elements (G, P, M tuples) are
-    shared until a rule replaces one. This keeps a step's cost proportional to what it
-    touches.
+    shared until a rule replaces one. The Gs, Ps and Ms are copied at once (nearly every
+    step edits one); the queues, stacks and sync tables only when a rule first asks for one
+    (a property), and `freeze` reuses the state's own tuple for each that was not asked for.
+    This keeps a step's cost proportional to what it touches.
     """
 
-    __slots__ = ("chans", "ended", "fatal", "globalq", "gs", "midle", "ms", "mutexes",
-                 "needspin", "pidle", "ps", "wgs")
+    __slots__ = ("_chans", "_globalq", "_midle", "_mutexes", "_pidle", "_state", "_wgs",
+                 "ended", "fatal", "gs", "ms", "needspin", "ps")
 
     def __init__(self, state: tuple):
+        self._state = state
         self.gs = list(state[S_GS])
         self.ps = list(state[S_PS])
         self.ms = list(state[S_MS])
-        self.globalq = list(state[S_GLOBALQ])
-        self.pidle = list(state[S_PIDLE])
-        self.midle = list(state[S_MIDLE])
+        self._globalq = self._pidle = self._midle = None
+        self._chans = self._mutexes = self._wgs = None
         self.needspin = state[S_NEEDSPIN]
-        self.chans = list(state[S_CHANS])
-        self.mutexes = list(state[S_MUTEXES])
-        self.wgs = list(state[S_WGS])
         self.ended = state[S_ENDED]
         self.fatal = state[S_FATAL]
 
+    @property
+    def globalq(self) -> list:
+        if self._globalq is None:
+            self._globalq = list(self._state[S_GLOBALQ])
+        return self._globalq
+
+    @property
+    def pidle(self) -> list:
+        if self._pidle is None:
+            self._pidle = list(self._state[S_PIDLE])
+        return self._pidle
+
+    @property
+    def midle(self) -> list:
+        if self._midle is None:
+            self._midle = list(self._state[S_MIDLE])
+        return self._midle
+
+    @property
+    def chans(self) -> list:
+        if self._chans is None:
+            self._chans = list(self._state[S_CHANS])
+        return self._chans
+
+    @property
+    def mutexes(self) -> list:
+        if self._mutexes is None:
+            self._mutexes = list(self._state[S_MUTEXES])
+        return self._mutexes
+
+    @property
+    def wgs(self) -> list:
+        if self._wgs is None:
+            self._wgs = list(self._state[S_WGS])
+        return self._wgs
+
     def freeze(self) -> tuple:
-        return (tuple(self.gs), tuple(self.ps), tuple(self.ms), tuple(self.globalq),
-                tuple(self.pidle), tuple(self.midle), self.needspin, tuple(self.chans),
-                tuple(self.mutexes), tuple(self.wgs), self.ended, self.fatal)
+        """The edited state; a component left as it was is the state's own tuple (so that
+        equal parts of successive states are one object)."""
+        s = self._state
+        gs, ps, ms = tuple(self.gs), tuple(self.ps), tuple(self.ms)
+        return (s[S_GS] if gs == s[S_GS] else gs, s[S_PS] if ps == s[S_PS] else ps,
+                s[S_MS] if ms == s[S_MS] else ms,
+                s[S_GLOBALQ] if self._globalq is None else tuple(self._globalq),
+                s[S_PIDLE] if self._pidle is None else tuple(self._pidle),
+                s[S_MIDLE] if self._midle is None else tuple(self._midle), self.needspin,
+                s[S_CHANS] if self._chans is None else tuple(self._chans),
+                s[S_MUTEXES] if self._mutexes is None else tuple(self._mutexes),
+                s[S_WGS] if self._wgs is None else tuple(self._wgs), self.ended, self.fatal)
 
     # --- field updates (tuples are replaced, never mutated) ---
+    # (each rebuilds the record through a list: cheaper than slicing, even for one field)
     def set_g(self, g: int, **kw: object) -> None:
-        self.gs[g] = _replace(self.gs[g], _G_INDEX, kw)
+        items = list(self.gs[g])
+        for k, v in kw.items():
+            items[_G_INDEX[k]] = v
+        self.gs[g] = tuple(items)
 
     def set_p(self, p: int, **kw: object) -> None:
-        self.ps[p] = _replace(self.ps[p], _P_INDEX, kw)
+        items = list(self.ps[p])
+        for k, v in kw.items():
+            items[_P_INDEX[k]] = v
+        self.ps[p] = tuple(items)
 
     def set_m(self, m: int, **kw: object) -> None:
-        self.ms[m] = _replace(self.ms[m], _M_INDEX, kw)
+        items = list(self.ms[m])
+        for k, v in kw.items():
+            items[_M_INDEX[k]] = v
+        self.ms[m] = tuple(items)
 
     # --- derived quantities the rules consult ---
     def nmspinning(self) -> int:
@@ -136,13 +190,3 @@ _P_INDEX = {"status": 0, "m": 1, "ring": 2, "runnext": 3, "tick": 4, "slice": 5,
             "seen_slice": 6, "seen_syscall": 7, "timers": 8, "expired": 9}
 _M_INDEX = {"state": 0, "p": 1, "g": 2, "spinning": 3}
 
-
-def _replace(t: tuple, index: dict[str, int], kw: dict[str, object]) -> tuple:
-    if len(kw) == 1:  # the common case: one field, rebuilt by slicing
-        ((k, v),) = kw.items()
-        i = index[k]
-        return (*t[:i], v, *t[i + 1:])
-    items = list(t)
-    for k, v in kw.items():
-        items[index[k]] = v
-    return tuple(items)

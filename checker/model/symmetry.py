@@ -115,11 +115,22 @@ def _p_order(state: tuple) -> list[int] | None:
     fields (status, idle-stack position, schedtick, slice) usually tell the Ps apart; only
     when they do not are the rest (holder and Gs) computed: the order is the same."""
     ps, pidle = state[S_PS], state[S_PIDLE]
+    known = _p_orders.get((ps, pidle), _TIE)
+    if known is not _TIE:
+        return known  # type: ignore[return-value]
     keys = [(P[P_STATUS_], pidle.index(p) if p in pidle else -1, P[P_TICK], P[P_SLICE])
             for p, P in enumerate(ps)]
     if len(set(keys)) < len(keys):
         gs, ms = state[S_GS], state[S_MS]
         keys = [(*keys[p], *_p_rest(p, P, gs, ms)) for p, P in enumerate(ps)]
+        return _two_or_more(keys)
+    if len(_p_orders) >= _CACHE_SIZE:
+        _p_orders.clear()
+    order = _p_orders[(ps, pidle)] = _two_or_more(keys)
+    return order
+
+
+def _two_or_more(keys: list[tuple]) -> list[int] | None:
     if len(keys) == 2:  # the common case, without a sort
         return None if keys[0] <= keys[1] else [1, 0]
     return _order_or_none(keys, 0)
@@ -141,15 +152,21 @@ def _p_rest(p: int, P: tuple, gs: tuple, ms: tuple) -> tuple:
     return rest
 
 
-_by_contents: dict[tuple, tuple[bool, list[int] | None]] = {}  # gs -> (alike, order)
+# gs -> (False, order) with no two Gs alike, else (True, every G's rank << 36)
+_by_contents: dict[tuple, tuple[bool, list[int] | None]] = {}
 _m_orders: dict[tuple, list[int] | None] = {}  # (ms, midle) -> order
+# (ps, pidle) -> order, when the key's first fields alone tell the Ps apart (never a _TIE)
+_p_orders: dict[tuple, list[int] | None] = {}
+_TIE: list[int] = []
 _CACHE_SIZE = 1 << 16  # entries per cache before it starts afresh: bounded memory
 
 
 def _g_order(state: tuple, p_order: list[int] | None,
              p_new: list[int] | None) -> list[int] | None:
     """Gs but main by (local state, first place); None if that is their order already.
-    With no two Gs alike, their local states alone order them (a cached answer per `gs`)."""
+    With no two Gs alike, their local states alone order them (a cached answer per `gs`);
+    else each G's rank among the distinct local states (cached) and its place, packed in
+    one int (places are below 2^36), sort exactly as the pairs would."""
     gs = state[S_GS]
     if len(gs) <= 2:
         return None
@@ -157,12 +174,17 @@ def _g_order(state: tuple, p_order: list[int] | None,
     if known is None:
         if len(_by_contents) >= _CACHE_SIZE:
             _by_contents.clear()
-        alike = len(set(gs)) < len(gs)
-        known = _by_contents[gs] = (alike, None if alike else _order_or_none(gs, 1))
-    if not known[0]:
-        return known[1]
-    place = _first_places(state, p_order, p_new)
-    return _order_or_none([(G, place.get(g, _NOWHERE)) for g, G in enumerate(gs)], 1)
+        if len(set(gs)) < len(gs):
+            rank = {G: r for r, G in enumerate(sorted(set(gs)))}
+            known = (True, [rank[G] << 36 for G in gs])
+        else:
+            known = (False, _order_or_none(gs, 1))
+        _by_contents[gs] = known
+    alike, answer = known
+    if not alike:
+        return answer
+    place = _first_places(state, p_order, p_new).get
+    return _order_or_none([r | place(g, _NOWHERE) for g, r in enumerate(answer)], 1)
 
 
 def _first_places(state: tuple, p_order: list[int] | None,

@@ -32,10 +32,12 @@ WHOLE = [p for p in sorted((SPEC / "examples").glob("*.gos")) if p.name not in L
 
 
 def columns(store: StateStore) -> tuple:
-    """Everything a store holds, as plain values."""
-    return (store.keys, store.ids, list(store.parent), list(store.via), store.steps.items,
-            list(store.edge_start), list(store.edge_dst), list(store.edge_step),
-            store.expanded)
+    """Everything a store holds, as plain values (the states decoded: the one-process search
+    may key them by another codec)."""
+    assert len(store.ids) == len(store.keys) == len(store)
+    return ([store.decode(i) for i in range(len(store))], list(store.parent), list(store.via),
+            store.steps.items, list(store.edge_start), list(store.edge_dst),
+            list(store.edge_step), store.expanded)
 
 
 NO_LIMITS, NO_REDUCTIONS = Limits(), Reductions()
@@ -173,6 +175,16 @@ def test_refuses_what_it_cannot_do_alike() -> None:
         parallel_search(Counter(3), StateStore(hash_bits=64), workers=2)
     with pytest.raises(ValueError, match="max_states"):
         parallel_search(Counter(3), StateStore(), workers=2, max_states=0)
+    with pytest.raises(ValueError, match="marshal"):
+        parallel_search(Counter(3), OtherCodec(), workers=2)
+
+
+class OtherCodec(StateStore):
+    """A store keying states in a way another process could not repeat."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.encode = lambda state: b"interned"
 
 
 def cli(*args: str) -> tuple[int, str, str]:

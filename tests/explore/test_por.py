@@ -16,11 +16,15 @@ from strategies import Sizes, specs
 
 from gocheck.cli import main
 from gocheck.explore import ExploreResult, SafetyProperty, replay
+from gocheck.explore.codec import InterningCodec
 from gocheck.explore.por import AUDITED, PartialOrder, supported
+from gocheck.explore.search import search
+from gocheck.explore.store import StateStore
 from gocheck.lang import ast
 from gocheck.lang.parser import parse, parse_file
 from gocheck.model.machine import Machine
 from gocheck.model.state import S_ENDED, S_FATAL
+from gocheck.model.symmetry import canonical_ps
 from gocheck.props.library import LIBRARY, properties_for
 from gocheck.props.observables import OBSERVABLES
 from gocheck.verify import Limits, Reductions, Verification, build, verify_spec
@@ -214,3 +218,64 @@ def test_cli_por_flag_reduces_and_keeps_verdicts() -> None:
     a, b = json.loads(plain.output), json.loads(reduced.output)
     assert [p["verdict"] for p in a["properties"]] == [p["verdict"] for p in b["properties"]]
     assert b["stats"]["states"] < a["stats"]["states"]
+
+
+def _reference_ample(system: PartialOrder, state: tuple, settled) -> list:
+    """The ample set as first written: every successor computed, then the first private
+    one (in successor order) whose image is not settled, if there are two or more."""
+    out = system.machine.successors(state)
+    if len(out) > 1 and system.active:
+        for step, nxt in out:
+            if system._private(state, step, nxt, out):
+                image = nxt if system.canonical is None else system.canonical(nxt)
+                if not settled(image):
+                    return [(step, image)]
+    return system._image(out)
+
+
+@pytest.mark.parametrize("name", ["forkjoin.gos", "syscall_handoff.gos", "select.gos",
+                                  "netpoller.gos", "invariants.gos",
+                                  "z4_idle_with_local_work.gos:fixed"])
+def test_ample_computes_only_candidates_but_picks_as_before(name: str) -> None:
+    """`ample` looks at the candidate Ms' own steps first; at every state it returns what
+    the full expansion would (settled or not, with invariants and without, with symmetry
+    and without)."""
+    machine = build(_spec(name))
+    systems = [PartialOrder(machine, canon, library=AUDITED, invariants=invariants)
+               for canon in (None, canonical_ps) for invariants in (True, False)]
+    frontier, seen = [machine.initial_state()], set()
+    while frontier and len(seen) < 1500:
+        state = frontier.pop()
+        if state in seen:
+            continue
+        seen.add(state)
+        for system in systems:
+            for settled in (lambda _s: False, lambda _s: True, lambda s: hash(s) % 2 == 0):
+                assert system.ample(state, settled) == _reference_ample(system, state, settled)
+        frontier += [nxt for _, nxt in machine.successors(state)]
+
+
+class _WithoutStored:
+    """The same system, but its `ample` does not take the search's `stored`."""
+
+    def __init__(self, system: PartialOrder):
+        self.system = system
+        self.initial_state = system.initial_state
+
+    def ample(self, state: tuple, settled) -> list:
+        return self.system.ample(state, settled)
+
+
+@pytest.mark.parametrize("name", ["forkjoin.gos", "syscall_handoff.gos"])
+def test_skipping_canonical_for_stored_successors_changes_no_id(name: str) -> None:
+    """A successor the store holds is taken as its own representative: the store is the
+    one the search builds canonicalizing every successor, id for id."""
+    machine = build(_spec(name))
+    system = PartialOrder(machine, canonical_ps, library=AUDITED, invariants=False)
+    fast, plain = StateStore(codec=InterningCodec()), StateStore(codec=InterningCodec())
+    search(system, fast, max_states=20_000)
+    search(_WithoutStored(system), plain, max_states=20_000)
+    assert [fast.decode(i) for i in range(len(fast))] == [
+        plain.decode(i) for i in range(len(plain))]
+    assert (fast.parent, fast.via, fast.edge_dst, fast.edge_step) == (
+        plain.parent, plain.via, plain.edge_dst, plain.edge_step)
