@@ -171,7 +171,16 @@ def verify_machine(spec: ast.Spec, machine: Machine, *, properties: tuple[str, .
     renamed = ("M", "G", "P") if with_ps else ("M", "G") if symmetric else ()
     return Verification(spec, machine, result, tuple(name for name, on in used if on),
                         renamed=renamed,
-                        not_applied=_not_applied(reductions, liveness + graphs, graphs))
+                        not_applied=_not_applied(reductions, liveness + graphs, graphs)
+                        + _one_process(limits, compact))
+
+
+def _one_process(limits: Limits, compact: bool) -> tuple[str, ...]:
+    """Why asked-for workers did not run: the hash-compacted store lives in one process."""
+    if compact and limits.workers > 1:
+        return (f"workers: {limits.workers} asked, one ran (hash compaction runs in one "
+                "process)",)
+    return ()
 
 
 def _not_applied(reductions: Reductions, full_graph: list, read_back: list

@@ -100,3 +100,10 @@ def test_a_requested_reduction_left_out_says_which_property_kept_it_out() -> Non
     assert doc["stats"]["reductions"]["applied"] == []
     assert doc["stats"]["reductions"]["not_applied"][0].startswith(
         "symmetry: not with work_conserving")
+
+
+def test_workers_with_hash_compaction_say_they_ran_in_one_process() -> None:
+    code, out, _ = run("--hash-compact", "--workers", "2", "--property", "fork_join",
+                       str(EXAMPLES / "forkjoin.gos"))
+    assert code == 0
+    assert "not applied: workers: 2 asked, one ran (hash compaction runs in one process)" in out
