@@ -6,6 +6,10 @@ explicit model, which must agree); then the step case of k-induction with k tran
 tried (its base case is BMC at depths below k, already done), with a bounded share of the
 time: a step case that does not close must not starve the checks that find counterexamples
 and close small state spaces.
+From depth LEMMAS_FROM on (small systems are closed by then, without the cost), the step
+case starts only from states satisfying the structural lemmas that Houdini proved invariant
+(lemmas.py, houdini.py; given at most HOUDINI_SHARE of `max_seconds`, and left out if not
+done by then), so it is not refuted from states no run reaches.
 A proof gives `holds` with `proof = "k-induction, k=N"`; running out of depth gives
 `unknown` with `bounded = K` (no counterexample of up to K steps). Every z3 query has a
 timeout (the smaller of `timeout_ms` and what is left of `max_seconds`), and building T
@@ -16,6 +20,7 @@ Liveness properties are `unknown` here: they are decided by the explicit engine.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +32,7 @@ from gocheck.explore.result import Counterexample, ExploreResult, PropertyResult
 from gocheck.lang import ast
 from gocheck.model.machine import Machine
 from gocheck.props.library import LIBRARY, invariant_property, properties_for
+from gocheck.symbolic import houdini
 from gocheck.symbolic.bmc import Bmc
 from gocheck.symbolic.bounds import Unsupported
 from gocheck.symbolic.decode import Disagreement
@@ -42,6 +48,9 @@ DEPTH = 60
 TIMEOUT_MS = 60_000
 STEP_MIN_MS = 200
 STEP_SHARE = 0.25
+HOUDINI_SHARE = 0.5  # of max_seconds, for proving the step case's lemmas
+LEMMAS_FROM = 3  # the depth from which they are proved: small systems close before
+STRENGTHENED_STEP_MS = 5_000  # least time of a step query that assumes them
 LIVENESS_REASON = "liveness is decided by the explicit engine"
 Property = str | ast.Invariant  # a library property by name, or a spec's invariant
 
@@ -116,6 +125,7 @@ def check_symbolic(machine: Machine, properties: Sequence[Property], *, depth: i
     run = Unrolling(t, "x")
     bmc, forward = Bmc(machine, t, run), Forward(machine, t, run)
     induction = Induction(t, Unrolling(t, "y"))
+    lemmas_tried = False
     proving = True  # the forward check still runs
     step_spent = 0.0  # seconds in step-case queries
     stop: str | None = None
@@ -157,6 +167,12 @@ def check_symbolic(machine: Machine, properties: Sequence[Property], *, depth: i
         spent_ms = (time.perf_counter() - began) * 1000
         share = max(STEP_MIN_MS, int(spent_ms / max(len(todo), 1)))
         stepping = step_spent <= STEP_SHARE * (time.perf_counter() - started)
+        if todo and stepping and not lemmas_tried and k >= LEMMAS_FROM:
+            lemmas_tried = True
+            _strengthen(machine, t, induction, None if max_seconds is None else min(
+                deadline, time.perf_counter() + HOUDINI_SHARE * max_seconds))
+        if induction.invariant is not None:  # its step queries are worth more time
+            share = max(share, STRENGTHENED_STEP_MS)
         for prop in list(todo) if stepping else []:
             ms = budget()
             if ms is None:
@@ -183,6 +199,14 @@ def check_symbolic(machine: Machine, properties: Sequence[Property], *, depth: i
                       f"proof up to k={covered}"
         done[prop.name] = _unknown(prop.name, covered, why)
     return _result(names, done, started, bmc.depth, stop)
+
+
+def _strengthen(machine: Machine, t: Transition, induction: Induction,
+                until: float | None) -> None:
+    """Prove the lemmas by `until` (a share of the time limit: BMC must still get time to
+    find counterexamples) and assume them in the step case; without them if not done."""
+    with contextlib.suppress(houdini.OutOfTime):
+        induction.strengthen(houdini.prove(machine, t, until))
 
 
 def _not_symbolic(p: Property) -> str | None:

@@ -4,7 +4,8 @@ Two checks per k, both over paths whose states are pairwise distinct:
 - forward (`Forward`, one for all properties): no simple path of k steps leaves the initial
   state. Then every reachable state lies within k - 1 steps, where BMC found no bad state;
 - step (`Induction`, one solver for all properties): no simple path of k steps from any
-  well-formed state passes k good states and ends in a bad one. With BMC's base case (no
+  well-formed state satisfying the proved invariant (houdini.py) passes k good states and
+  ends in a bad one. With BMC's base case (no
   bad state within k - 1 steps) the property holds: the last k + 1 states of a shortest run
   to a bad state would be such a path.
 Either way the property holds with "k-induction, k=N". The models are finite, so some k
@@ -20,6 +21,7 @@ import z3
 
 from gocheck.model.machine import Machine
 from gocheck.symbolic.bmc import check
+from gocheck.symbolic.houdini import Invariant
 from gocheck.symbolic.layout import Frame
 from gocheck.symbolic.transition import Transition
 from gocheck.symbolic.unroll import Unrolling, solver
@@ -56,11 +58,26 @@ class Forward(_SimplePath):
 
 class Induction(_SimplePath):
     """The step case, for each property in turn, over one unrolling from any
-    well-formed state."""
+    well-formed state that satisfies the proved invariant (houdini.py) in every frame:
+    the states of a shortest run to a bad state are reachable, so they satisfy it."""
 
-    def __init__(self, t: Transition, run: Unrolling):
+    def __init__(self, t: Transition, run: Unrolling, invariant: Invariant | None = None):
         super().__init__(run)
+        self.invariant: Invariant | None = None
         self.solver.add(t.layout.well_formed(run.frame(0)))
+        if invariant is not None:
+            self.strengthen(invariant)
+
+    def strengthen(self, invariant: Invariant) -> None:
+        """Assume the invariant in every frame, from now on."""
+        self.invariant = invariant
+        for i in range(self.k + 1):
+            self.solver.add(invariant.at(self.run.frame(i)))
+
+    def extend(self) -> None:
+        super().extend()
+        if self.invariant is not None:
+            self.solver.add(self.invariant.at(self.run.frame(self.k)))
 
     def step_holds(self, bad: Callable[[Frame], Cond], timeout_ms: int) -> z3.CheckSatResult:
         """unsat: the step case holds for k (no good simple path of k steps ends bad)."""
