@@ -10,6 +10,7 @@ from gocheck.explore.engine import replay
 from gocheck.explore.result import PropertyResult
 from gocheck.model.machine import Machine
 from gocheck.symbolic.engine import SymbolicResult
+from tests.symbolic.examples import safety, symbolic
 
 
 def assert_agree(machine: Machine, bad: Callable[[tuple], bool], e: PropertyResult,
@@ -37,3 +38,13 @@ def assert_agree(machine: Machine, bad: Callable[[tuple], bool], e: PropertyResu
         assert len(e.counterexample.steps) > s.bounded, (
             f"{name}: explicit counterexample of {len(e.counterexample.steps)} steps, "
             f"symbolic found none of up to {s.bounded}")
+
+
+def assert_decided(name: str) -> None:
+    """Every safety property of example `name` is decided by the symbolic engine (never
+    `unknown`) with the explicit verdict, and the two results agree."""
+    machine, props, explicit = safety(name)
+    for s in symbolic(name):
+        assert s.verdict != "unknown", f"{name}: {s.name}: {s.reason}"
+        assert s.verdict == explicit[s.name].verdict, f"{name}: {s.name}"
+        assert_agree(machine, props[s.name].bad, explicit[s.name], s)

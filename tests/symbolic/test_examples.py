@@ -12,7 +12,7 @@ import re
 import pytest
 
 from gocheck.symbolic.engine import LEMMAS_FROM, check_symbolic, properties_of
-from tests.symbolic.agreement import assert_agree
+from tests.symbolic.agreement import assert_agree, assert_decided
 from tests.symbolic.examples import ALL, loaded, safety, symbolic
 
 # Decided within the default limits today. Of the others, netpoller, sleep_not_join and
@@ -37,11 +37,7 @@ STRENGTHENED_K = 8
 
 @pytest.mark.parametrize("name", DECIDED)
 def test_decided_examples_match_explicit_verdicts(name: str) -> None:
-    machine, props, explicit = safety(name)
-    for s in symbolic(name):
-        assert s.verdict != "unknown", f"{name}: {s.name}: {s.reason}"
-        assert s.verdict == explicit[s.name].verdict, f"{name}: {s.name}"
-        assert_agree(machine, props[s.name].bad, explicit[s.name], s)
+    assert_decided(name)
 
 
 def test_at_least_three_holds_are_proved_by_k_induction() -> None:

@@ -16,8 +16,8 @@ import os
 
 import pytest
 
-from tests.symbolic.agreement import assert_agree
-from tests.symbolic.examples import ALL, safety, symbolic
+from tests.symbolic.agreement import assert_decided
+from tests.symbolic.examples import ALL
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("GOCHECK_SYMBOLIC_COMPLETE"),
@@ -27,8 +27,4 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.mark.parametrize("name", ALL)
 def test_every_example_is_decided_with_the_explicit_verdicts(name: str) -> None:
-    machine, props, explicit = safety(name)
-    for s in symbolic(name):
-        assert s.verdict != "unknown", f"{name}: {s.name}: {s.reason}"
-        assert s.verdict == explicit[s.name].verdict, f"{name}: {s.name}"
-        assert_agree(machine, props[s.name].bad, explicit[s.name], s)
+    assert_decided(name)
