@@ -8,9 +8,9 @@ labels in global id order, so the store is a merge by that column and no sort is
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Iterator, Sequence
-from itertools import accumulate, chain, repeat
+
+import numpy as np
 
 from gocheck.explore.store import Labelling
 from gocheck.explore.wire import longs
@@ -50,16 +50,28 @@ def columns(owner: bytes, raw_tags: bytes, edge_limit: int,
             edges: list[tuple[bytes, bytes, bytes]]) -> tuple[bytes, ...]:
     """The store's columns past the initial row of `edge_start`: the rows' ends, the edges'
     targets and steps, and each state's parent and step from it (the edge its discovery tag
-    names), from every worker's (degrees, targets, steps) in global id order."""
-    tags = longs(raw_tags)
-    rows = owner[:(edge_limit + MASK) >> SHIFT]
-    degree = array("i", interleave(rows, [longs(d, "i") for d, _, _ in edges]))
-    edge_owner = bytes(chain.from_iterable(map(repeat, rows, degree)))
-    dst = array("i", interleave(edge_owner, [longs(t) for _, t, _ in edges]))
-    step = array("i", interleave(edge_owner, [longs(k, "i") for _, _, k in edges]))
-    start = array("i", [0])
-    start.extend(accumulate(degree))
-    parent = array("i", [t >> SHIFT for t in tags])
-    via = array("i", [-1])
-    via.extend([step[start[p] + (t & MASK)] for p, t in zip(parent[1:], tags[1:], strict=True)])
-    return start[1:].tobytes(), dst.tobytes(), step.tobytes(), parent.tobytes(), via.tobytes()
+    names), from every worker's (degrees, targets, steps) in global id order. Worked on as
+    numpy arrays: a worker's share goes where its owner mask says, in order, with no Python
+    loop over the edges."""
+    tags = np.frombuffer(raw_tags, np.int64)
+    rows = np.frombuffer(owner, np.uint8)[:(edge_limit + MASK) >> SHIFT]
+    degree = _spread(rows, [np.frombuffer(d, np.int32) for d, _, _ in edges])
+    edge_owner = np.repeat(rows, degree)
+    dst = _spread(edge_owner, [np.frombuffer(t, np.int64) for _, t, _ in edges])
+    step = _spread(edge_owner, [np.frombuffer(k, np.int32) for _, _, k in edges])
+    start = np.zeros(len(degree) + 1, np.int64)
+    np.cumsum(degree, out=start[1:])
+    parent = (tags >> SHIFT).astype(np.int32)
+    via = np.full(len(tags), -1, np.int32)
+    via[1:] = step[start[parent[1:]] + (tags[1:] & MASK)]
+    return (start[1:].astype(np.int32).tobytes(), dst.tobytes(), step.tobytes(),
+            parent.tobytes(), via.tobytes())
+
+
+def _spread(owner: np.ndarray, parts: Sequence[np.ndarray]) -> np.ndarray:
+    """`interleave` for int columns: item i from `parts[owner[i]]`, as int32."""
+    out = np.empty(len(owner), np.int32)
+    for w, part in enumerate(parts):
+        mine = owner == w
+        out[mine] = part[:np.count_nonzero(mine)]
+    return out

@@ -15,8 +15,9 @@ barrier between layers:
 3. each owner deduplicates what it received and keeps, for every state new in this layer, its
    smallest *discovery tag* `(parent id << 16) | successor index`;
 4. the lead (worker 0, the calling process) merges the sorted tags and hands out ids; the
-   others send it the keys of their newly numbered states, which it puts in the store during
-   the next layer, between its own expansion and the swap (`_Keys`).
+   others send it the keys of their newly numbered states (through the team's spool, so
+   that they need not wait until it reads them), which it puts in the store during the next
+   layer, between its own expansion and the swap (`_Keys`).
 
 The one-process search numbers a layer's new states in the order they are first reached:
 by the smallest (parent id, successor index) over the edges from the layer before. Sorting by
@@ -31,9 +32,11 @@ Safety predicates and labellings are evaluated by the owner when it expands a st
 decodes the state then anyway); a predicate's first violation is the smallest id found bad,
 as in `search`. At the end the workers translate their edges to global ids and send their
 rows and labels to the lead, which completes the one `StateStore` the rest of the engine
-(liveness, graph properties, reports) reads, exactly as after `search` (gather.py); worker 1
-lays out the store's array columns. The store's keys are marshal bytes (the codec any process
-makes alike), so it holds more bytes than a one-process interning store.
+(liveness, graph properties, reports) reads, exactly as after `search` (gather.py), but for
+the id dict, which its first lookup builds (nothing looks a state up after a search). The
+store's keys are marshal bytes (the codec any process makes alike), so it holds more bytes
+than a one-process interning store. Columns of ints are merged as numpy arrays: per state
+and per edge, a Python loop would cost seconds on millions of states.
 
 Each layer's and the gathering's CPU seconds per worker give the critical path, logged at
 DEBUG level (`_Clock`): benchmarks/parallel.py reads it as a load-independent estimate of
@@ -57,7 +60,8 @@ import time
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain, compress, count
+
+import numpy as np
 
 from gocheck.explore.gather import SHIFT, assemble, columns, interleave
 from gocheck.explore.partition import SLOTS, Bad, Labels, Partition, slot_owners
@@ -65,7 +69,6 @@ from gocheck.explore.result import Stats
 from gocheck.explore.search import PROGRESS_PERIOD, Progress, SearchOutcome
 from gocheck.explore.store import Labelling, StateStore
 from gocheck.explore.team import Links, Team, WorkerError
-from gocheck.explore.wire import longs
 from gocheck.model.system import TransitionSystem
 
 __all__ = ["WorkerError", "parallel_search"]
@@ -73,9 +76,9 @@ __all__ = ["WorkerError", "parallel_search"]
 logger = logging.getLogger(__name__)
 
 LEAD_WEIGHT = 1.0  # the lead's share of the states, relative to another worker's. It also
-# merges each layer's tags and puts the others' keys in the store, but the others lay out
-# the store's columns at the end: on benchmarks/parallel.py's procs 2 rows with 2 workers
-# the two processes' CPU came out even at 1.0 (0.8 and 0.9 left worker 1 the busier).
+# merges each layer's tags and puts the others' keys in the store, while the others write
+# those keys out: on benchmarks/parallel.py's procs 2 k 3 row with 2 workers the two
+# processes' layers came out even at 1.0 (0.8 and 0.9 left worker 1 the busier).
 
 
 def _child(owners: tuple[int, ...], system: TransitionSystem, bad: Sequence[Bad],
@@ -96,14 +99,12 @@ def _child(owners: tuple[int, ...], system: TransitionSystem, bad: Sequence[Bad]
         elif order[0] == "number":  # the lead puts their keys in the store during the next layer
             part.number(order[1])
             keys = part.keys
-            control.send(marshal.dumps([keys[j] for j in part.frontier]))
+            control.send(links.spool.put(marshal.dumps([keys[j] for j in part.frontier])))
         else:  # "finish"
             _, keep, edge_limit, step_limit = order
             tables = part.stream_ids(links)
             control.send(part.first_steps(step_limit))
             control.send(part.bundle(keep, edge_limit, tables, control.recv()))
-            if links.me == 1:  # worker 1 lays out the store's columns while the lead does keys
-                control.send(columns(*control.recv()))
             control.send(cpu() - mark)
             return
 
@@ -165,7 +166,7 @@ class _Clock:
 
 
 class _Keys:
-    """The store's keys and id dict, filled by the lead one layer behind the search: after a
+    """The store's keys, filled by the lead one layer behind the search: after a
     layer is numbered every other worker sends the keys of its new states (in id order), and
     the lead interleaves them with its own during the next layer, between its expansion and
     the swap, where it would otherwise wait for a busier worker."""
@@ -174,7 +175,7 @@ class _Keys:
         self.team, self.part, self.store, self.cap = team, part, store, cap
         self.pending: list[tuple[int, bytes, list[bytes]]] = []  # (base, owners, lead's keys)
         store.keys.append(key)
-        store.ids[key] = 0
+        store.index_on_demand()
 
     def numbered(self, base: int, layer_owner: bytes) -> None:
         """The lead's part has just numbered the states `base`.. of a layer."""
@@ -185,10 +186,9 @@ class _Keys:
         """Put every numbered layer's keys in the store (below the state limit)."""
         store, team = self.store, self.team
         for base, layer_owner, own in self.pending:
-            parts = [own] + [marshal.loads(team.recv(w)) for w in range(1, self.part.n)]
-            keys = list(interleave(layer_owner[:max(0, self.cap - base)], parts))
-            store.keys.extend(keys)
-            store.ids.update(zip(keys, count(base)))
+            parts = [own] + [marshal.loads(team.links.spool.take(team.recv(w)))
+                             for w in range(1, self.part.n)]
+            store.keys.extend(interleave(layer_owner[:max(0, self.cap - base)], parts))
         self.pending.clear()
 
 
@@ -225,25 +225,26 @@ def _lead(team: Team, owners: tuple[int, ...], system: TransitionSystem, store: 
             break
         transitions += sum(r[1] for r in replies)
         violated = violated.union(*(r[3] for r in replies))
-        merged = sorted(chain.from_iterable(longs(r[0]) for r in replies))
+        merged = np.sort(np.concatenate([np.frombuffer(r[0], np.int64) for r in replies]))
         base = len(owner)
-        layer_owner = bytes(map(n.__rmod__, merged))
+        by = (merged % n).astype(np.uint8)
+        layer_owner = by.tobytes()
         for w in range(n):
-            gids = array("q", compress(count(base), map(w.__eq__, layer_owner))).tobytes()
+            gids = (np.flatnonzero(by == w) + base).astype(np.int64).tobytes()
             if w:
                 team.send(w, ("number", gids))
             else:
                 part.number(gids)
         keys.numbered(base, layer_owner)
         owner += layer_owner
-        tags.extend(map(n.__rfloordiv__, merged))
+        tags.frombytes((merged // n).tobytes())
         layer_start = base
         clock.between += cpu() - mark
         if len(owner) > cap:
             stop_reason = f"state limit of {cap:,} states reached"
             keep, edge_limit, step_limit = cap, tags[cap], tags[cap] + 1
             break
-        if not merged:
+        if not len(merged):
             keep, edge_limit, step_limit = len(owner), len(owner) << SHIFT, len(owner) << SHIFT
             break
         depth += 1
@@ -279,14 +280,14 @@ def _gather(team: Team, part: Partition, store: StateStore, owner: bytearray, ta
         maps[w].extend([-1] * (k + 1 - len(maps[w])))
         maps[w][k] = store.steps.add(step)  # first seen in global edge order, as in `search`
     bundles = [part.bundle(len(owner), edge_limit, tables, maps[0])]
-    part.ids.clear()  # the store's own dict replaces it: keep the peak down
+    part.ids.clear()  # no longer needed: keep the peak down
     for w in range(1, n):
         team.send(w, maps[w])
         bundles.append(team.recv(w))
-    team.send(1, (bytes(owner), tags.tobytes(), edge_limit, [b[:3] for b in bundles]))
     found = assemble(owner, bundles, labelers)
+    laid_out = columns(bytes(owner), tags.tobytes(), edge_limit, [b[:3] for b in bundles])
     for column, raw in zip((store.edge_start, store.edge_dst, store.edge_step, store.parent,
-                            store.via), team.recv(1), strict=True):
+                            store.via), laid_out, strict=True):
         column.frombytes(raw)
     store.close(expanded=edge_limit >> SHIFT)
     return found

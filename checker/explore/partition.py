@@ -40,6 +40,8 @@ from collections.abc import Callable, Hashable, Sequence
 from functools import partial
 from typing import Any
 
+import numpy as np
+
 from gocheck.explore.gather import MASK, SHIFT, Bundle
 from gocheck.explore.store import Interner
 from gocheck.explore.team import Links
@@ -469,8 +471,13 @@ class Partition:
         if rows:  # the last one may be cut by the state limit
             degree[-1] = min(degree[-1], edge_limit - (self.rows[rows - 1] << SHIFT))
         kept = sum(degree)
-        dst = array("q", [tables[r % n][r // n] for r in self.refs[:kept]])
-        steps = array("i", [step_map[k] for k in self.edge_step[:kept]])
+        refs = np.frombuffer(self.refs, np.int64)[:kept]
+        by, at = refs % n, refs // n  # per edge: whose stream, and where in it
+        dst = np.empty(kept, np.int64)
+        for o, table in enumerate(tables):
+            sent = by == o
+            dst[sent] = np.frombuffer(table, np.int64)[at[sent]]
+        steps = np.asarray(step_map, np.int32)[np.frombuffer(self.edge_step, np.int32)[:kept]]
         labels = [(sets.items, array("i", [of[j] for j in mine]).tobytes())
                   for sets, of in zip(self.label_sets, self.label_of, strict=True)]
         firsts = [None if b is None or b >= keep else b for b in self.first_bad]

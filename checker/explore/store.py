@@ -38,6 +38,7 @@ import sys
 from array import array
 from collections import deque
 from collections.abc import Hashable
+from itertools import count
 from typing import Any, Generic, TypeVar
 
 from gocheck.explore.codec import InterningCodec, MarshalCodec
@@ -107,6 +108,18 @@ class StateStore:
 
     def __len__(self) -> int:
         return len(self.parent)
+
+    def index_on_demand(self) -> None:
+        """Leave the id dict of the keys put in `keys` directly to the first `lookup`: the
+        parallel search fills `keys` alone, since nothing looks a state up after a search
+        and the dict would cost a second table the size of the store."""
+        self.lookup = self._index_then_lookup
+
+    def _index_then_lookup(self, key: bytes) -> int | None:
+        ids = self.ids
+        ids.update(zip(self.keys[len(ids):], count(len(ids))))
+        self.lookup = ids.get
+        return ids.get(key)
 
     def add(self, key: bytes, parent: int, via: int) -> int:
         """Store a state not seen before (its key) and return its new id."""

@@ -34,7 +34,8 @@ WHOLE = [p for p in sorted((SPEC / "examples").glob("*.gos")) if p.name not in L
 def columns(store: StateStore) -> tuple:
     """Everything a store holds, as plain values (the states decoded: the one-process search
     may key them by another codec)."""
-    assert len(store.ids) == len(store.keys) == len(store)
+    assert len(store.keys) == len(store)
+    assert all(store.lookup(key) == i for i, key in enumerate(store.keys))
     return ([store.decode(i) for i in range(len(store))], list(store.parent), list(store.via),
             store.steps.items, list(store.edge_start), list(store.edge_dst),
             list(store.edge_step), store.expanded)
