@@ -66,3 +66,25 @@ def test_a_dead_peer_reads_as_end_of_file_not_a_hang() -> None:
         assert str(team.failure()).startswith("worker")  # worker 1 saw EOF too, and said so
     finally:
         team.close(False)
+
+
+def test_big_payloads_travel_through_the_spool_which_close_removes() -> None:
+    big = payload(1, 0, 100_000)
+
+    def work(links: Links) -> None:
+        assert links.control is not None
+        links.swap([big, b""])
+        links.control.recv()  # the lead has read it
+        links.control.send(sorted(os.listdir(links.spool.directory)))
+
+    team = Team(2, work)
+    finished = False
+    try:
+        assert team.links.swap([b"", b"small"]) == [b"", big]
+        assert os.listdir(team.spool.directory) == []  # read and removed by the reader
+        team.send(1, "listed")
+        assert team.recv(1) == []
+        finished = True
+    finally:
+        team.close(finished)
+    assert not os.path.exists(team.spool.directory)
