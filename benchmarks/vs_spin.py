@@ -6,13 +6,14 @@ procs 1 to 3 and k = 1, 2, ... while some tool still finishes within the cap, ea
 side by side:
 - gocheck's explicit engine (`gocheck.verify.verify`) in a fresh Python process (its time is
   verify's wall time: parse, compile, search; its memory the process's peak resident set),
-  three times: without reductions, with partial-order reduction alone, and with symmetry and
-  partial-order reduction ("gocheck with reductions"; "n/a" where this gocheck lacks them);
+  three times: without reductions, with partial-order reduction alone, and with symmetry,
+  partial-order reduction and dead values ("gocheck with reductions"; "n/a" where this
+  gocheck lacks them);
 - SPIN on `gocheck export --format promela`: `spin -a`, `gcc -O2 -DSAFETY -DMEMLIM=16000`,
   and an exhaustive `pan` (no bitstate); its time is the sum of the three, its memory pan's
   peak resident set.
 A configuration that once exceeds the cap is not run for larger k ("-"). `none/red` is the
-state reduction of symmetry + partial-order reduction: no-reduction states over reduced
+state reduction of the three reductions: no-reduction states over reduced
 states, where the unreduced count is gocheck's own or, when gocheck did not finish, SPIN's
 minus one (SPIN stores one state more than gocheck: the state before its set-up step).
 `time g/s` compares gocheck with reductions to SPIN. The last lines are the reduction at
@@ -44,7 +45,7 @@ PROPERTIES = ("fork_join", "no_deadlock", "syscall_handoff")
 SPIN_BUILD = Build(cflags=("-O2", "-DSAFETY", "-DMEMLIM=16000"), depth=1_000_000,
                    hash_bits=24)
 REDUCTIONS = getattr(pipeline, "Reductions", None)
-CONFIGS = {"none": "", "por": "por", "reduced": "symmetry,por"}  # gocheck's three runs
+CONFIGS = {"none": "", "por": "por", "reduced": "symmetry,por,dead_values"}  # three runs
 
 
 def family_spec(k: int, procs: int) -> str:
@@ -138,7 +139,7 @@ def _fmt(value: float | None, spec: str, width: int) -> str:
 
 
 HEADER = ("procs  k |   no-red. states        s     MB |    POR states        s |"
-          "  sym+POR states        s     MB  none/red |    spin states  build s    pan s"
+          "  reduced states        s     MB  none/red |    spin states  build s    pan s"
           "  total s     MB | time g/s  verdicts")
 SKIPPED = Run(None, 0.0, 0.0, None)  # a configuration no longer run (it exceeded the cap)
 
@@ -231,7 +232,7 @@ def main() -> None:
                 if runs["reduced"] is None:  # no reductions in this gocheck
                     alive["reduced"] = alive["none"]
                 k += 1
-    print(f"state reduction at k=4, procs=2 (no reduction / symmetry + POR): "
+    print(f"state reduction at k=4, procs=2 (no reduction / symmetry, POR, dead values): "
           f"{_fmt(at_k4, '.1f', 0)}x")
     median = _fmt(statistics.median(ratios) if ratios else None, ".2f", 0)
     plain = _fmt(statistics.median(plain_ratios) if plain_ratios else None, ".2f", 0)

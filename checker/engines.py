@@ -58,7 +58,7 @@ def run(spec: ast.Spec, machine: Machine, only: tuple[str, ...], engine: Engine,
         by_name.update({r.name: r for r in exp.result.properties if r.name in others})
     if engine.kind == "both":
         assert exp is not None
-        exact = "por" not in exp.reduced_by  # symmetry keeps shortest runs, POR may not
+        exact = "por" not in exp.reduced_by  # symmetry, dead values keep shortest runs; POR not
         pairs = [(r, by_name[r.name]) for r in exp.result.properties if r.name not in others]
         conflicts = [c for e, s in pairs if (c := conflict(e, s, exact)) is not None]
         if conflicts:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from gocheck.explore.deadvalues import DeadValues, compose
 from gocheck.explore.engine import ExploreResult, explore, replay
 from gocheck.explore.livelock import GraphProperty, decide
 from gocheck.explore.por import PartialOrder
@@ -51,6 +52,9 @@ class Reductions:
     liveness property explores the full graph.
     por: partial-order reduction, expanding a state through an ample set (explore/por.py;
     safety properties only, like symmetry).
+    dead_values: forget the schedtick and time-slice values no rule will read before they
+    are overwritten (explore/deadvalues.py argues the bisimulation); safety properties
+    only, like symmetry.
     hash_compact: keep a `hash_bits`-bit digest per state instead of its bytes (store.py):
     a `holds` then says the probability that a state was missed (not with graph
     properties, which read states back).
@@ -60,6 +64,7 @@ class Reductions:
     por: bool = False
     hash_compact: bool = False
     hash_bits: int = 64
+    dead_values: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,29 +150,32 @@ def verify_machine(spec: ast.Spec, machine: Machine, *, properties: tuple[str, .
     symmetric = reductions.symmetry and not liveness and not graphs
     por = reductions.por and not liveness and not graphs
     compact = reductions.hash_compact and not graphs
+    dead = reductions.dead_values and not liveness and not graphs
     with_ps = symmetric and not _reads_p_index(spec, safety)
-    canon = canonical_ps if with_ps else canonical
+    form = compose(DeadValues(machine) if dead else None,
+                   (canonical_ps if with_ps else canonical) if symmetric else None)
     system: TransitionSystem = machine
     if por:
         library = [p.name for p in safety if p.name in LIBRARY]
-        system = PartialOrder(machine, canon if symmetric else None, library=library,
+        system = PartialOrder(machine, form, library=library,
                               invariants=len(library) < len(safety))
-    elif symmetric:
-        system = Quotient(machine, canon)
+    elif form is not None:
+        system = Quotient(machine, form)
     store = StateStore(reductions.hash_bits) if compact else None
     workers = 1 if store is not None else limits.workers
     result = explore(system, safety, liveness, max_states=limits.max_states,
                      max_seconds=limits.max_seconds, progress=progress, store=store,
                      workers=workers)
     result.properties += [decide(p, result) for p in graphs]
-    if symmetric:
-        result.properties[:] = [_concrete(r, machine, result, canon)
+    if form is not None:
+        result.properties[:] = [_concrete(r, machine, result, form)
                                 for r in result.properties]
     if store is not None:
         result.properties[:] = [_probabilistic(r, store) for r in result.properties]
     order = {p.name: i for i, p in enumerate(props)}
     result.properties.sort(key=lambda r: order[r.name])
-    used = (("symmetry", symmetric), ("por", por), ("hash-compaction", compact))
+    used = (("symmetry", symmetric), ("dead-values", dead), ("por", por),
+            ("hash-compaction", compact))
     renamed = ("M", "G", "P") if with_ps else ("M", "G") if symmetric else ()
     return Verification(spec, machine, result, tuple(name for name, on in used if on),
                         renamed=renamed,
@@ -192,7 +200,8 @@ def _not_applied(reductions: Reductions, full_graph: list, read_back: list
 
     out = [f"{name}: not with {named(full_graph)} (liveness and graph properties explore "
            "the full state graph)"
-           for name, on in (("symmetry", reductions.symmetry), ("por", reductions.por))
+           for name, on in (("symmetry", reductions.symmetry), ("por", reductions.por),
+                            ("dead-values", reductions.dead_values))
            if on and full_graph]
     if reductions.hash_compact and read_back:
         out.append(f"hash-compaction: not with {named(read_back)} (graph properties read "

@@ -51,6 +51,9 @@ from gocheck.verify import Engine, Limits, Reductions, Verification, verify
 @click.option("--por/--no-por", default=False, show_default=True,
               help="Partial-order reduction: take a goroutine's private ticks alone "
                    "(safety properties only).")
+@click.option("--dead-values/--no-dead-values", default=False, show_default=True,
+              help="Forget schedtick and time-slice values that no rule reads before they "
+                   "are overwritten (safety properties only).")
 @click.option("--hash-compact", is_flag=True, default=False,
               help="Store a hash per state instead of the state (SPIN's -DHC): less memory, "
                    "and a `holds` says its probability of having missed a state.")
@@ -65,7 +68,7 @@ from gocheck.verify import Engine, Limits, Reductions, Verification, verify
                    "sets itself still win).")
 def command(specs: tuple[str, ...], as_json: bool, engine: str, depth: int | None,
             properties: tuple[str, ...], max_states: int | None, max_seconds: float | None,
-            symmetry: bool, por: bool, hash_compact: bool, hash_bits: int,
+            symmetry: bool, por: bool, dead_values: bool, hash_compact: bool, hash_bits: int,
             workers: int, runtime: str | None) -> None:
     """Explore every interleaving of each SPEC and check its properties."""
     limits = Limits(max_states, max_seconds, workers)
@@ -78,7 +81,7 @@ def command(specs: tuple[str, ...], as_json: bool, engine: str, depth: int | Non
         raise click.BadParameter("bounds the symbolic engine: use it with --engine symbolic "
                                  "or both", param_hint="--depth")
     reductions = Reductions(symmetry=symmetry, por=por, hash_compact=hash_compact,
-                            hash_bits=hash_bits)
+                            hash_bits=hash_bits, dead_values=dead_values)
     done: list[Verification] = []
     bad_input = disagreed = False
     for path in specs:
