@@ -22,7 +22,8 @@ Per worker count a row prints:
 On an idle machine, `wall` is the figure; on a loaded one, `path`.
 
 Run: python benchmarks/parallel.py [--rows 2:3,3:2] [--workers 1,2] [--repeat 1]
-                                   [--reductions none|symmetry|por|symmetry,por]
+                                   [--reductions none|symmetry|por|symmetry,por|
+                                                 symmetry,por,dead_values]
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from vs_spin import PROPERTIES, family_spec
 
 from gocheck import verify as pipeline
 
-REDUCTIONS = ("none", "symmetry", "por", "symmetry,por")
+REDUCTIONS = ("none", "symmetry", "por", "symmetry,por", "symmetry,por,dead_values")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +79,8 @@ def child(path: str, workers: int, reductions: str) -> None:
     lead = time.process_time()
     v = pipeline.verify(path, properties=PROPERTIES, limits=pipeline.Limits(workers=workers),
                         reductions=pipeline.Reductions(symmetry="symmetry" in on,
-                                                       por="por" in on))
+                                                       por="por" in on,
+                                                       dead_values="dead_values" in on))
     lead = time.process_time() - lead
     path_cpu = lead
     if capture.numbers:  # layers, critical path, its parts..., the lead's CPU in the search
