@@ -186,18 +186,8 @@ class StepBounds:
         """The positions a G at `node` can move to (settled), by every rule that moves it:
         past the action, to a select's case or default, out of a range loop."""
         pc, counters = node
-        ins = self.prog.functions[func].code[pc]
-        if ins.op == op.END:
-            return []
-        if ins.op == op.SELECT:
-            targets = [t for _kind, _ch, t in ins.c]  # type: ignore[attr-defined]
-            targets += [ins.b] if ins.b >= 0 else []
-        elif ins.op == op.RANGE:
-            targets = [pc + 1, ins.b]
-        else:
-            targets = [pc + 1]
-        out = []
-        for t in targets:
+        out: list[Position] = []
+        for t in op.exits(self.prog.functions[func].code[pc], pc):
             n = settle(self.prog, func, t, counters)[:2]
             if n not in out:
                 out.append(n)

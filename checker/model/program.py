@@ -75,6 +75,19 @@ class Program:
         return next(i for i, f in enumerate(self.functions) if f.name == name)
 
 
+def exits(ins: Instr, pc: int) -> list[int]:
+    """Where control may go after the action `ins` at `pc`, before settling through control
+    opcodes: past it, to a select's cases or its default, out of a range loop; nowhere after
+    END. (For analyses of a function's code: the rules move a G themselves.)"""
+    if ins.op == END:
+        return []
+    if ins.op == SELECT:
+        return [t for _kind, _chan, t in ins.c] + ([ins.b] if ins.b >= 0 else [])  # type: ignore[attr-defined]
+    if ins.op == RANGE:
+        return [pc + 1, ins.b]
+    return [pc + 1]
+
+
 class _FunctionCompiler:
     """Emits one goroutine's flat code; spec functions called from it are inlined."""
 

@@ -74,17 +74,7 @@ class Automaton:
     def _next(self, state: State) -> list[State]:
         """Where the action at `state` can continue (a select: any case)."""
         pc, counters = state
-        ins = self.code[pc]
-        if ins.op == op.END:
-            return []
-        if ins.op == op.SELECT:
-            targets = [t for _k, _c, t in ins.c]  # type: ignore[union-attr]
-            targets += [ins.b] if ins.b >= 0 else []
-        elif ins.op == op.RANGE:
-            targets = [pc + 1, ins.b]
-        else:
-            targets = [pc + 1]
-        return [_settle(self.code, t, counters) for t in targets]
+        return [_settle(self.code, t, counters) for t in op.exits(self.code[pc], pc)]
 
     def letter(self, state: State) -> _Letter:
         return self.letters[state[0]]

@@ -6,9 +6,7 @@ forms that forget a live value are caught."""
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -16,10 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from strategies import Sizes, specs
 
 from gocheck.cli import main
-from gocheck.explore import SafetyProperty, replay
 from gocheck.explore.deadvalues import INF, DeadValues, StepBounds
 from gocheck.lang import ast
-from gocheck.lang.parser import parse, parse_file
+from gocheck.lang.parser import parse
 from gocheck.model import program as op
 from gocheck.model.machine import Machine
 from gocheck.model.program import Instr
@@ -34,17 +31,12 @@ from gocheck.model.state import (
     S_MS,
     S_PS,
 )
-from gocheck.props.library import LIBRARY, properties_for
+from gocheck.props.library import LIBRARY
 from gocheck.props.observables import OBSERVABLES
 from gocheck.verify import Limits, Reductions, Verification, build, verify_spec
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "quality"))
-from zoo import BUGS, buggy_spec, fixed_spec, zoo_spec
+from .reduced import NAMES, ROOT, SAFETY, assert_same_verdicts, safety_names, spec_named
 
-ROOT = Path(__file__).parent.parent.parent
-EXAMPLES = sorted((ROOT / "spec" / "examples").glob("*.gos"))
-SAFETY = tuple(n for n, e in LIBRARY.items() if e.kind == "safety")
-NAMES = [p.name for p in EXAMPLES] + [f"{p.name}:{v}" for p in BUGS for v in ("buggy", "fixed")]
 Form = Callable[[tuple], tuple]
 
 
@@ -56,17 +48,6 @@ def _family(k: int, procs: int, extra: str = "") -> ast.Spec:
                  f"func main() {{\n    wg.Add({k})\n{gos}    wg.Wait()\n}}\n")
 
 
-def _spec(name: str) -> ast.Spec:
-    """An example by file name, or a zoo spec as `bugname:buggy` / `bugname:fixed`."""
-    if ":" not in name:
-        return parse_file(str(ROOT / "spec" / "examples" / name))
-    bug, variant = name.split(":")
-    z = zoo_spec(ROOT / "spec" / "bugs" / bug)
-    return buggy_spec(z) if variant == "buggy" else fixed_spec(z)
-
-
-def _safety_names(spec: ast.Spec) -> tuple[str, ...]:
-    return SAFETY + tuple(i.name for i in spec.invariants)
 
 
 def _reachable(machine: Machine, limit: int) -> list[tuple]:
@@ -118,7 +99,7 @@ CHECKED = ["forkjoin.gos", "pipeline.gos", "syscall_handoff.gos", "select.gos",
 
 @pytest.mark.parametrize("name", CHECKED)
 def test_a_state_and_its_form_have_the_same_future(name: str) -> None:
-    machine = build(_spec(name))
+    machine = build(spec_named(name))
     assert _mismatch(machine, DeadValues(machine)) is None
 
 
@@ -157,7 +138,7 @@ def _check_potential(machine: Machine, limit: int, dv: DeadValues | None = None)
 
 @pytest.mark.parametrize("name", NAMES)
 def test_the_potential_bounds_the_executes(name: str) -> None:
-    _check_potential(build(_spec(name)), 20_000)
+    _check_potential(build(spec_named(name)), 20_000)
 
 
 class _ChildlessBounds(StepBounds):
@@ -168,7 +149,7 @@ class _ChildlessBounds(StepBounds):
 
 
 def test_a_potential_that_forgets_spawned_children_is_caught() -> None:
-    machine = build(_spec("forkjoin.gos"))
+    machine = build(spec_named("forkjoin.gos"))
     dv = DeadValues(machine)
     dv.bounds = _ChildlessBounds(machine.prog)
     with pytest.raises(AssertionError):
@@ -193,33 +174,19 @@ def test_step_bounds() -> None:
 
 
 def _verify(spec: ast.Spec, **reductions: bool) -> Verification:
-    return verify_spec(spec, properties=_safety_names(spec),
+    return verify_spec(spec, properties=safety_names(spec),
                        reductions=Reductions(**reductions))
 
-
-def _assert_same_verdicts(full: Verification, reduced: Verification, *, lengths: bool) -> None:
-    assert full.result.stats.stop_reason is None and reduced.result.stats.stop_reason is None
-    assert reduced.result.stats.states <= full.result.stats.states
-    props = {p.name: p for p in properties_for(full.spec, full.machine,
-                                               _safety_names(full.spec))}
-    for a, b in zip(full.result.properties, reduced.result.properties, strict=True):
-        assert (a.name, a.verdict) == (b.name, b.verdict)
-        if b.counterexample is not None:
-            if lengths:
-                assert len(b.counterexample.steps) == len(a.counterexample.steps)
-            states = replay(full.machine, b.counterexample.steps)
-            prop = props[b.name]
-            assert isinstance(prop, SafetyProperty) and prop.bad(states[-1])
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_dead_values_keep_verdicts_on_examples_and_zoo(name: str) -> None:
-    spec = _spec(name)
+    spec = spec_named(name)
     full, reduced = _verify(spec), _verify(spec, dead_values=True)
-    _assert_same_verdicts(full, reduced, lengths=True)  # a bisimulation keeps shortest runs
+    assert_same_verdicts(full, reduced, lengths=True)  # a bisimulation keeps shortest runs
     assert reduced.reduced_by == ("dead-values",)
     both = _verify(spec, symmetry=True, por=True, dead_values=True)
-    _assert_same_verdicts(full, both, lengths=False)
+    assert_same_verdicts(full, both, lengths=False)
     assert both.result.stats.states <= _verify(spec, symmetry=True, por=True).result.stats.states
     assert both.reduced_by == ("symmetry", "dead-values", "por")
 
@@ -229,7 +196,7 @@ def test_dead_values_shrink_the_benchmark_family() -> None:
     spec = _family(2, 2)
     plain = _verify(spec, symmetry=True, por=True)
     reduced = _verify(spec, symmetry=True, por=True, dead_values=True)
-    _assert_same_verdicts(plain, reduced, lengths=False)
+    assert_same_verdicts(plain, reduced, lengths=False)
     assert reduced.result.stats.states * 3 < plain.result.stats.states
 
 
@@ -276,7 +243,7 @@ def _every_tick(state: tuple) -> tuple:
 
 @pytest.mark.parametrize("mutant", [_every_slice, _scheduling_slice, _every_tick])
 def test_forgetting_a_live_value_is_caught(mutant: Form) -> None:
-    specs_ = [_family(2, 2, "    global_check = 3\n"), _spec("preempt_spin.gos")]
+    specs_ = [_family(2, 2, "    global_check = 3\n"), spec_named("preempt_spin.gos")]
     assert any(_mismatch(build(s), mutant) is not None for s in specs_)
 
 
@@ -304,13 +271,13 @@ def test_dead_values_on_random_specs(spec: ast.Spec) -> None:
     programs (loops, select, spawns): same verdicts and shortest lengths, a bisimilar form,
     and a potential that bounds the executes."""
     limits = Limits(max_states=20_000)
-    names = _safety_names(spec)
+    names = safety_names(spec)
     full = verify_spec(spec, properties=names, limits=limits)
     if full.result.stats.stop_reason:
         return  # too big to compare exactly
     reduced = verify_spec(spec, properties=names, limits=limits,
                           reductions=Reductions(dead_values=True))
-    _assert_same_verdicts(full, reduced, lengths=True)
+    assert_same_verdicts(full, reduced, lengths=True)
     machine = full.machine
     assert _mismatch(machine, DeadValues(machine), limit=1500) is None
     _check_potential(machine, 1500)

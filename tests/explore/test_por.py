@@ -4,10 +4,8 @@ counterexamples are real runs; its ample steps really commute with every other s
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import replace
 from functools import cache
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -15,79 +13,47 @@ from hypothesis import HealthCheck, given, settings
 from strategies import Sizes, specs
 
 from gocheck.cli import main
-from gocheck.explore import ExploreResult, SafetyProperty, replay
+from gocheck.explore import ExploreResult
 from gocheck.explore.codec import InterningCodec
 from gocheck.explore.por import AUDITED, PartialOrder, supported
 from gocheck.explore.search import search
 from gocheck.explore.store import StateStore
 from gocheck.lang import ast
-from gocheck.lang.parser import parse, parse_file
+from gocheck.lang.parser import parse
 from gocheck.model.machine import Machine
 from gocheck.model.state import S_ENDED, S_FATAL
 from gocheck.model.symmetry import canonical_ps
-from gocheck.props.library import LIBRARY, properties_for
+from gocheck.props.library import LIBRARY
 from gocheck.props.observables import OBSERVABLES
 from gocheck.verify import Limits, Reductions, Verification, build, verify_spec
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "quality"))
-from zoo import BUGS, buggy_spec, fixed_spec, zoo_spec
-
-ROOT = Path(__file__).parent.parent.parent
-EXAMPLES = sorted((ROOT / "spec" / "examples").glob("*.gos"))
-SAFETY = tuple(n for n, e in LIBRARY.items() if e.kind == "safety")
-
-
-def _spec(name: str) -> ast.Spec:
-    """An example by file name, or a zoo spec as `bugname:buggy` / `bugname:fixed`."""
-    if ":" not in name:
-        return parse_file(str(ROOT / "spec" / "examples" / name))
-    bug, variant = name.split(":")
-    z = zoo_spec(ROOT / "spec" / "bugs" / bug)
-    return buggy_spec(z) if variant == "buggy" else fixed_spec(z)
-
-
-def _safety_names(spec: ast.Spec) -> tuple[str, ...]:
-    """Every safety property of the library and every invariant of the spec."""
-    return SAFETY + tuple(i.name for i in spec.invariants)
+from .reduced import NAMES, ROOT, SAFETY, assert_same_verdicts, safety_names, spec_named
 
 
 @cache
 def _verify(name: str, symmetry: bool, por: bool) -> Verification:
     """Verified once per session; the state graph is dropped (kept, four of them per spec
     would hold hundreds of megabytes until the session ends)."""
-    spec = _spec(name)
-    v = verify_spec(spec, properties=_safety_names(spec),
+    spec = spec_named(name)
+    v = verify_spec(spec, properties=safety_names(spec),
                     reductions=Reductions(symmetry=symmetry, por=por))
     return replace(v, result=ExploreResult(v.result.properties, v.result.stats))
 
 
-def _assert_same_verdicts(full: Verification, reduced: Verification) -> None:
-    assert full.result.stats.stop_reason is None and reduced.result.stats.stop_reason is None
-    assert reduced.result.stats.states <= full.result.stats.states
-    props = {p.name: p for p in properties_for(full.spec, full.machine,
-                                               _safety_names(full.spec))}
-    for a, b in zip(full.result.properties, reduced.result.properties, strict=True):
-        assert (a.name, a.verdict) == (b.name, b.verdict)
-        if b.counterexample is not None:
-            states = replay(full.machine, b.counterexample.steps)
-            prop = props[b.name]
-            assert isinstance(prop, SafetyProperty) and prop.bad(states[-1])
 
-
-NAMES = [p.name for p in EXAMPLES] + [f"{p.name}:{v}" for p in BUGS for v in ("buggy", "fixed")]
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_por_keeps_verdicts_on_examples_and_zoo(name: str) -> None:
     full, reduced = _verify(name, False, False), _verify(name, False, True)
-    _assert_same_verdicts(full, reduced)
+    assert_same_verdicts(full, reduced)
     assert reduced.reduced_by == ("por",)
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_symmetry_and_por_keep_verdicts(name: str) -> None:
     symmetric, both = _verify(name, True, False), _verify(name, True, True)
-    _assert_same_verdicts(_verify(name, False, False), both)
+    assert_same_verdicts(_verify(name, False, False), both)
     assert both.result.stats.states <= symmetric.result.stats.states
     assert both.reduced_by == ("symmetry", "por")
 
@@ -99,7 +65,7 @@ def test_por_removes_the_interleavings_of_private_ticks() -> None:
                  "    wg.Wait()\n}\n")
     full = verify_spec(spec, properties=SAFETY)
     reduced = verify_spec(spec, properties=SAFETY, reductions=Reductions(por=True))
-    _assert_same_verdicts(full, reduced)
+    assert_same_verdicts(full, reduced)
     assert reduced.result.stats.states < full.result.stats.states * 0.75
 
 
@@ -114,7 +80,7 @@ def test_the_cycle_proviso_lets_others_move_past_an_endless_spinner() -> None:
                  "    close(c)\n    close(c)\n}\n")
     reduced = verify_spec(spec, properties=("no_fatal",), reductions=Reductions(por=True))
     assert reduced.result.properties[0].verdict == "violated"
-    _assert_same_verdicts(verify_spec(spec, properties=("no_fatal",)), reduced)
+    assert_same_verdicts(verify_spec(spec, properties=("no_fatal",)), reduced)
 
 
 def test_liveness_runs_are_not_reduced() -> None:
@@ -178,7 +144,7 @@ def _check_independence(spec: ast.Spec, limit: int = 3000) -> None:
 
 
 def test_an_unaudited_property_turns_the_reduction_off() -> None:
-    machine = build(_spec("forkjoin.gos"))
+    machine = build(spec_named("forkjoin.gos"))
     assert PartialOrder(machine, library=("fork_join",)).active
     assert not PartialOrder(machine, library=("fork_join", "a_new_property")).active
 
@@ -187,7 +153,7 @@ def test_an_unaudited_property_turns_the_reduction_off() -> None:
                                   "mutex_misuse.gos", "select.gos", "netpoller.gos",
                                   "invariants.gos", "z4_idle_with_local_work.gos:fixed"])
 def test_ample_steps_commute_with_every_other_step(name: str) -> None:
-    _check_independence(_spec(name))
+    _check_independence(spec_named(name))
 
 
 SMALL = Sizes(max_funcs=2, max_depth=1, max_stmts=3, max_ticks=3)
@@ -197,13 +163,13 @@ SMALL = Sizes(max_funcs=2, max_depth=1, max_stmts=3, max_ticks=3)
 @given(specs(SMALL))
 def test_por_keeps_verdicts_on_random_specs(spec: ast.Spec) -> None:
     limits = Limits(max_states=20_000)
-    names = _safety_names(spec)
+    names = safety_names(spec)
     full = verify_spec(spec, properties=names, limits=limits)
     if full.result.stats.stop_reason:
         return  # too big to compare exactly
     reduced = verify_spec(spec, properties=names, limits=limits,
                           reductions=Reductions(por=True))
-    _assert_same_verdicts(full, reduced)
+    assert_same_verdicts(full, reduced)
     if supported(full.machine):
         _check_independence(spec, limit=500)
 
@@ -240,7 +206,7 @@ def test_ample_computes_only_candidates_but_picks_as_before(name: str) -> None:
     """`ample` looks at the candidate Ms' own steps first; at every state it returns what
     the full expansion would (settled or not, with invariants and without, with symmetry
     and without)."""
-    machine = build(_spec(name))
+    machine = build(spec_named(name))
     systems = [PartialOrder(machine, canon, library=AUDITED, invariants=invariants)
                for canon in (None, canonical_ps) for invariants in (True, False)]
     frontier, seen = [machine.initial_state()], set()
@@ -270,7 +236,7 @@ class _WithoutStored:
 def test_skipping_canonical_for_stored_successors_changes_no_id(name: str) -> None:
     """A successor the store holds is taken as its own representative: the store is the
     one the search builds canonicalizing every successor, id for id."""
-    machine = build(_spec(name))
+    machine = build(spec_named(name))
     system = PartialOrder(machine, canonical_ps, library=AUDITED, invariants=False)
     fast, plain = StateStore(codec=InterningCodec()), StateStore(codec=InterningCodec())
     search(system, fast, max_states=20_000)
