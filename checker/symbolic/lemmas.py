@@ -20,7 +20,11 @@ Families, per G slot, P, M, queue and synchronisation object:
 - program progress (for actions every run passes once, `settled`): the number of goroutines
   equals one plus the `go` statements executed, each slot runs the target of its `go`, a
   WaitGroup counter equals its executed Adds minus Dones, a mutex is held by the G between
-  its Lock and Unlock, a G past a Wait saw the counter at zero for good.
+  its Lock and Unlock, a G past a Wait saw the counter at zero for good;
+- loops (flow.py reads how often a G ran an action off its pc and loop counters): a loop
+  counter is below its count inside the loop and zero outside, a channel is closed iff its
+  close ran, holds the sends minus the receives executed (at most the sends where receives
+  are not counted, as a range loop's), and a G past a range loop saw it closed and drained.
 """
 
 from __future__ import annotations
@@ -28,7 +32,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gocheck.model import program as op
-from gocheck.model.program import Function
 from gocheck.model.state import (
     DEAD,
     G_STATUS,
@@ -52,8 +55,9 @@ from gocheck.model.state import (
     WAITING,
     waiter,
 )
+from gocheck.symbolic.flow import executed, loops, once, passed, runs, settled
 from gocheck.symbolic.layout import Frame, Layout
-from gocheck.symbolic.values import Cond, and_, as_int, eq, not_, or_, total
+from gocheck.symbolic.values import Cond, Val, and_, as_int, eq, not_, or_, total
 from gocheck.symbolic.world import World
 
 Lemma = tuple[str, Cond]  # a name (for reports and tests) and its condition
@@ -277,39 +281,6 @@ def _awake(w: World) -> Iterator[Lemma]:
 
 # --- program progress ---------------------------------------------------------------------
 
-def _targets(ins: op.Instr) -> list[int]:
-    """Where a control transfer at `ins` may go other than the next instruction."""
-    if ins.op == op.JUMP:
-        return [ins.a]
-    if ins.op == op.LOOP_TEST:
-        return [ins.c]  # type: ignore[list-item]
-    if ins.op == op.LOOP_NEXT:
-        return [ins.b]
-    if ins.op == op.RANGE:
-        return [ins.b]
-    if ins.op == op.SELECT:
-        return [t for _, _, t in ins.c] + ([ins.b] if ins.b >= 0 else [])  # type: ignore
-    return []
-
-
-def settled(f: Function, pc: int) -> bool:
-    """Every run of f passes pc once, and past pc means having executed it: no transfer
-    before pc jumps over it, none at or after it jumps back to it or before."""
-    return all(t <= pc if at < pc else t > pc
-               for at, ins in enumerate(f.code) for t in _targets(ins))
-
-
-def _once(f: Function, pc: int) -> bool:
-    """No transfer at or after pc jumps back to pc or before: pc runs at most once."""
-    return all(t > pc for at, ins in enumerate(f.code) if at >= pc for t in _targets(ins))
-
-
-def executed(w: World, g: int, f: int, pc: int) -> Cond:
-    """G slot g, running f, has executed the action at pc (which must be `settled`)."""
-    return and_(w["ng"] > g, eq(w.g(g, "func"), f),
-                or_(eq(w.g(g, "status"), DEAD), w.g(g, "pc") > pc))
-
-
 def _executions(w: World, ops: frozenset[int]) -> list[tuple[Cond, op.Instr]] | None:
     """(executed, instruction) for every action of `ops` every G slot may run; None if
     one of them is not `settled`."""
@@ -346,24 +317,84 @@ def _progress(w: World) -> Iterator[Lemma]:
                 yield f"wg{i} stays zero after a Wait", implies(e, eq(w[f"wg{i}.counter"], 0))
     yield from _holders(w)
     yield from _buffers(w)
+    yield from _counters(w)
 
 
 def _buffers(w: World) -> Iterator[Lemma]:
-    """A channel nobody closes stays open; a buffer holds at most the sends executed (each
-    send outside loops runs at most once, and only a G past it can have run it)."""
+    """A channel nobody closes stays open, one closed by `settled` closes is closed iff one
+    ran; a buffer holds at most the sends executed (each send outside loops runs at most
+    once, and only a G past it can have run it), and exactly the sends minus the receives
+    where both are counted (`flow.runs`: straight-line code and simple counted loops; an
+    unbuffered channel's handoff completes both at once) and nobody closes it; a G past a
+    range loop's exit saw its channel closed and drained, for good."""
     prog, b = w.layout.prog, w.layout.b
-    closed = {ins.a for f in prog.functions for ins in f.code if ins.op == op.CLOSE}
     for c, cap in enumerate(prog.chan_caps):
-        if c not in closed:
-            yield f"c{c} stays open", eq(w[f"c{c}.closed"], 0)
+        closes = [(g, f, pc) for g in range(b.goroutines)
+                  for f, pc in b.places(prog, g, frozenset({op.CLOSE}))
+                  if prog.functions[f].code[pc].a == c]
+        closed = eq(w[f"c{c}.closed"], 1)
+        if not closes:
+            yield f"c{c} stays open", not_(closed)
+        elif all(settled(prog.functions[f], pc) for _, f, pc in closes):
+            yield f"c{c} closed iff a close ran", iff(
+                closed, or_(*(executed(w, g, f, pc) for g, f, pc in closes)))
+        for g in range(b.goroutines):
+            for f, pc in b.places(prog, g, frozenset({op.RANGE})):
+                ins = prog.functions[f].code[pc]
+                if ins.a == c:
+                    yield f"g{g} past the range at {f}:{pc} saw c{c} closed and drained", \
+                        implies(passed(w, g, f, (pc, ins.b)),
+                                and_(closed, eq(w[f"c{c}.count"], 0)))
+        sent, received = _counted(w, c, op.SEND), _counted(w, c, op.RECV)
+        if sent is not None and received is not None and not closes:
+            # (a receive from a closed, drained channel completes without a send)
+            yield f"c{c} buffers the sends minus the receives", eq(
+                w[f"c{c}.count"] + received, sent)
         if cap == 0:
             continue
         sites = [(g, f, pc, arms) for g in range(b.goroutines)
                  for f, pc in b.places(prog, g, frozenset({op.SEND, op.SELECT}))
                  if (arms := _sends(prog.functions[f].code[pc], c))]
-        if all(_once(prog.functions[f], pc) for _, f, pc, _ in sites):
+        if all(once(prog.functions[f], pc) for _, f, pc, _ in sites):
             yield f"c{c} buffers at most the sends executed", w[f"c{c}.count"] <= total(
                 as_int(executed(w, g, f, pc)) * arms for g, f, pc, arms in sites)
+        elif sent is not None:
+            yield f"c{c} buffers at most the sends executed", w[f"c{c}.count"] <= sent
+
+
+def _counted(w: World, c: int, kind: int) -> Val | None:
+    """How many sends (kind SEND) or receives (RECV) on channel c have completed, if every
+    site that may make one is a plain operation `flow.runs` counts (None otherwise: a range
+    loop's receives, a select's)."""
+    prog, b = w.layout.prog, w.layout.b
+    ops = frozenset({kind, op.SELECT} | ({op.RANGE} if kind == op.RECV else set()))
+    counts = []
+    for g in range(b.goroutines):
+        for f, pc in b.places(prog, g, ops):
+            ins = prog.functions[f].code[pc]
+            if ins.op == op.SELECT:
+                if any(ch == c for _, ch, _ in ins.c):  # type: ignore[union-attr]
+                    return None
+            elif ins.a == c:
+                n = runs(w, g, f, pc) if ins.op == kind else None
+                if n is None:
+                    return None
+                counts.append(n)
+    return total(counts)
+
+
+def _counters(w: World) -> Iterator[Lemma]:
+    """A counted loop's counter is below its count in the loop's body and zero elsewhere
+    (it starts at zero and is reset on the loop's exit)."""
+    prog, b = w.layout.prog, w.layout.b
+    for g in range(b.goroutines):
+        for f, pc in b.places(prog, g):
+            here = and_(w["ng"] > g, eq(w.g(g, "func"), f), eq(w.g(g, "pc"), pc),
+                        not_(eq(w.g(g, "status"), DEAD)))
+            for loop in loops(prog.functions[f]):
+                counter = w.g(g, f"c{loop.slot}")
+                yield f"g{g} loop counter {loop.slot} at {f}:{pc}", implies(
+                    here, counter < loop.count if loop.inside(pc) else eq(counter, 0))
 
 
 def _sends(ins: op.Instr, c: int) -> int:

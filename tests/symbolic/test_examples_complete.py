@@ -3,11 +3,15 @@ symbolic engine within its default limits (holds or violated, never unknown) and
 explicit ones.
 
 Not yet true (test_examples.py holds the examples decided now): mutex_misuse's `no_fatal`
-violation takes 25 steps, deeper than BMC gets in its time (depth 19 after 11 minutes), and
-pipeline's loops (a counted loop of sends, a `for range`) are outside the progress lemmas
-that close the step case of the other examples (symbolic/lemmas.py), so its properties stay
-`unknown` (mutex_misuse's `no_deadlock` is proved). This file runs when
-GOCHECK_SYMBOLIC_COMPLETE=1 is set; remove the skip once the engine decides every example.
+violation takes 25 steps, deeper than BMC gets in its time. Its queries grow from seconds at
+depth 12 to about a minute at depth 16 and past the 60 s timeout at depth 18, so z3 gives
+up and the property stays `unknown` (mutex_misuse's `no_deadlock` is proved). Jumping depths
+does not help: the satisfiable query is as hard as the unsatisfiable ones (depth 25 exactly:
+no answer in 5 minutes; a stutter-closed unrolling, one query for every run of up to 26 or
+32 steps, with the proved lemmas in every frame or without: none in 8 and 3 minutes), and
+a shortest counterexample, which `--engine both` compares in length, needs the depth-24
+query anyway. This file runs when GOCHECK_SYMBOLIC_COMPLETE=1 is set; remove the skip once
+the engine decides every example.
 """
 
 from __future__ import annotations
