@@ -171,8 +171,8 @@ class StepBounds:
             if ins.op == op.END:
                 table[node] = 0
                 continue
-            cost = self._cost(ins)
-            table[node] = cost + max(table[n] for n in nexts)
+            cost = self._cost(ins)  # an empty `select {}` blocks for good: no exit
+            table[node] = cost + max((table[n] for n in nexts), default=0)
         return table
 
     def _cost(self, ins: op.Instr) -> float:

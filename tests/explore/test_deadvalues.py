@@ -171,12 +171,14 @@ def test_step_bounds() -> None:
     machine = build(spec)
     # two `go child()` steps (1 + child's 3 + 1 each) and two work ticks
     assert StepBounds(machine.prog).entry(machine.prog.function_id("main")) == 2 * 5 + 2
+    machine = build(parse("func main() {\n    work(1)\n    select {}\n}\n"))
+    assert StepBounds(machine.prog).entry(machine.prog.main) == 2  # a tick, then it blocks
+    _check_potential(machine, 1000)
 
 
 def _verify(spec: ast.Spec, **reductions: bool) -> Verification:
     return verify_spec(spec, properties=safety_names(spec),
                        reductions=Reductions(**reductions))
-
 
 
 @pytest.mark.parametrize("name", NAMES)
