@@ -11,14 +11,16 @@ from gocheck.explore import SafetyProperty, replay
 from gocheck.lang import ast
 from gocheck.lang.parser import parse_file
 from gocheck.props.library import LIBRARY, properties_for
-from gocheck.verify import Verification
+from gocheck.verify import Limits, Reductions, Verification, verify_spec
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "quality"))
+from strategies import Sizes
 from zoo import BUGS, buggy_spec, fixed_spec, zoo_spec
 
 ROOT = Path(__file__).parent.parent.parent
 EXAMPLES = sorted((ROOT / "spec" / "examples").glob("*.gos"))
 SAFETY = tuple(n for n, e in LIBRARY.items() if e.kind == "safety")
+SMALL = Sizes(max_funcs=2, max_depth=1, max_stmts=3, max_ticks=3)  # random specs to compare
 NAMES = [p.name for p in EXAMPLES] + [f"{p.name}:{v}" for p in BUGS for v in ("buggy", "fixed")]
 
 
@@ -54,3 +56,15 @@ def assert_same_verdicts(full: Verification, reduced: Verification, *,
             states = replay(full.machine, b.counterexample.steps)
             prop = props[b.name]
             assert isinstance(prop, SafetyProperty) and prop.bad(states[-1])
+
+
+def full_and_reduced(spec: ast.Spec, reductions: Reductions
+                     ) -> tuple[Verification, Verification] | None:
+    """A random spec's safety properties verified without and with `reductions`, under a
+    20,000-state limit; None when the full run hits it (too big to compare exactly)."""
+    limits = Limits(max_states=20_000)
+    names = safety_names(spec)
+    full = verify_spec(spec, properties=names, limits=limits)
+    if full.result.stats.stop_reason:
+        return None
+    return full, verify_spec(spec, properties=names, limits=limits, reductions=reductions)

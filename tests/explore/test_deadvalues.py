@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
-from strategies import Sizes, specs
+from strategies import specs
 
 from gocheck.cli import main
 from gocheck.explore.deadvalues import INF, DeadValues, StepBounds
@@ -33,9 +33,18 @@ from gocheck.model.state import (
 )
 from gocheck.props.library import LIBRARY
 from gocheck.props.observables import OBSERVABLES
-from gocheck.verify import Limits, Reductions, Verification, build, verify_spec
+from gocheck.verify import Reductions, Verification, build, verify_spec
 
-from .reduced import NAMES, ROOT, SAFETY, assert_same_verdicts, safety_names, spec_named
+from .reduced import (
+    NAMES,
+    ROOT,
+    SAFETY,
+    SMALL,
+    assert_same_verdicts,
+    full_and_reduced,
+    safety_names,
+    spec_named,
+)
 
 Form = Callable[[tuple], tuple]
 
@@ -263,22 +272,16 @@ def test_cli_dead_values_flag() -> None:
     assert b["stats"]["states"] < a["stats"]["states"]
 
 
-SMALL = Sizes(max_funcs=2, max_depth=1, max_stmts=3, max_ticks=3)
-
-
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(specs(SMALL))
 def test_dead_values_on_random_specs(spec: ast.Spec) -> None:
     """Random machines (global_check down to 0, small timeslices, per-P timers) and
     programs (loops, select, spawns): same verdicts and shortest lengths, a bisimilar form,
     and a potential that bounds the executes."""
-    limits = Limits(max_states=20_000)
-    names = safety_names(spec)
-    full = verify_spec(spec, properties=names, limits=limits)
-    if full.result.stats.stop_reason:
-        return  # too big to compare exactly
-    reduced = verify_spec(spec, properties=names, limits=limits,
-                          reductions=Reductions(dead_values=True))
+    runs = full_and_reduced(spec, Reductions(dead_values=True))
+    if runs is None:
+        return
+    full, reduced = runs
     assert_same_verdicts(full, reduced, lengths=True)
     machine = full.machine
     assert _mismatch(machine, DeadValues(machine), limit=1500) is None

@@ -10,7 +10,7 @@ from functools import cache
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
-from strategies import Sizes, specs
+from strategies import specs
 
 from gocheck.cli import main
 from gocheck.explore import ExploreResult
@@ -25,9 +25,18 @@ from gocheck.model.state import S_ENDED, S_FATAL
 from gocheck.model.symmetry import canonical_ps
 from gocheck.props.library import LIBRARY
 from gocheck.props.observables import OBSERVABLES
-from gocheck.verify import Limits, Reductions, Verification, build, verify_spec
+from gocheck.verify import Reductions, Verification, build, verify_spec
 
-from .reduced import NAMES, ROOT, SAFETY, assert_same_verdicts, safety_names, spec_named
+from .reduced import (
+    NAMES,
+    ROOT,
+    SAFETY,
+    SMALL,
+    assert_same_verdicts,
+    full_and_reduced,
+    safety_names,
+    spec_named,
+)
 
 
 @cache
@@ -156,19 +165,13 @@ def test_ample_steps_commute_with_every_other_step(name: str) -> None:
     _check_independence(spec_named(name))
 
 
-SMALL = Sizes(max_funcs=2, max_depth=1, max_stmts=3, max_ticks=3)
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(specs(SMALL))
 def test_por_keeps_verdicts_on_random_specs(spec: ast.Spec) -> None:
-    limits = Limits(max_states=20_000)
-    names = safety_names(spec)
-    full = verify_spec(spec, properties=names, limits=limits)
-    if full.result.stats.stop_reason:
-        return  # too big to compare exactly
-    reduced = verify_spec(spec, properties=names, limits=limits,
-                          reductions=Reductions(por=True))
+    runs = full_and_reduced(spec, Reductions(por=True))
+    if runs is None:
+        return
+    full, reduced = runs
     assert_same_verdicts(full, reduced)
     if supported(full.machine):
         _check_independence(spec, limit=500)
