@@ -15,7 +15,9 @@ channel must not overlap (an interval never closed lasts to the end of the trace
 The trace's total order may break the rule while the run did not: events of different
 threads are ordered only by happens-before (`happens.py`, followed in the same pass), and
 timestamps of different CPUs can disagree. So a violation in the given order is a
-question for z3: an integer
+question of order. First a cheap try: per undecided pair, the alternative the trace breaks
+by the fewest events; if happens-before and those choices fit one order (no cycle), done.
+Otherwise it is a question for z3: an integer
 position per event involved, `pos[a] < pos[b]` for each happens-before pair, and per
 undecided sender/receiver pair `pos[wake_s] < pos[block_r] or pos[wake_r] < pos[block_s]`.
 Satisfiable: another order explains the trace. Unsatisfiable: the first event no order
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from graphlib import CycleError, TopologicalSorter
 from typing import TYPE_CHECKING
 
 from gocheck.traces.event import Event
@@ -134,6 +137,8 @@ class Waits:
         if len(pairs) > MAX_PAIRS:
             return Verdict(unknown=f"{len(pairs)} pairs of channel waits not ordered by"
                            f" happens-before (more than {MAX_PAIRS}): no order searched")
+        if _nearest_order_exists(self.hb, pairs):
+            return Verdict(reordered=True)
         return _Search(self.hb, pairs, timeout_ms).run()
 
 
@@ -157,6 +162,44 @@ def _ids(pair: tuple[Wait, Wait]) -> list[int]:
     return [i for w in pair for i in (w.block, w.wake) if i is not None]
 
 
+def _immediate_edges(hb: HappensBefore, ids: list[int]) -> list[tuple[int, int]]:
+    """The happens-before pairs among `ids` not implied by others: they order `ids` as
+    all of happens-before does (`preds` is transitively closed)."""
+    inside = sum(1 << i for i in ids)
+    edges = []
+    for b in ids:
+        preds = hb.preds[b] & inside
+        implied = 0
+        for a in _bits(preds):
+            implied |= hb.preds[a]
+        edges.extend((a, b) for a in _bits(preds & ~implied))
+    return edges
+
+
+def _nearest_order_exists(hb: HappensBefore, pairs: list[tuple[Wait, Wait]]) -> bool:
+    """A cheap first try before the solver: per pair, the alternative the trace's own
+    order breaks by the fewest events (usually a wake written just after the other
+    side's block by another thread); do happens-before and these choices fit one order?
+    When they do, the solver is not needed; when not, it searches every choice."""
+    index = [e.index for e in hb.events]
+    order: TopologicalSorter[int] = TopologicalSorter()
+    for a, b in _immediate_edges(hb, sorted({i for p in pairs for i in _ids(p)})):
+        order.add(b, a)
+    for s, r in pairs:
+        options = [(index[a] - index[b], a, b) for a, b in ((s.wake, r.block),
+                                                              (r.wake, s.block))
+                   if a is not None and b is not None]
+        if not options:
+            return False
+        _, a, b = min(options)
+        order.add(b, a)
+    try:
+        order.prepare()
+    except CycleError:
+        return False
+    return True
+
+
 class _Search:
     """One z3 problem: positions of the events the pairs involve, ordered by
     happens-before; one tracked disjunction per pair."""
@@ -171,14 +214,8 @@ class _Search:
         self.solver.set("timeout", timeout_ms)
         ids = sorted({i for p in self.pairs for i in _ids(p)})
         pos = {i: z3.Int(f"e{hb.events[i].index}") for i in ids}
-        inside = sum(1 << i for i in ids)
-        for b in ids:  # the immediate happens-before predecessors among `ids` suffice
-            preds = hb.preds[b] & inside
-            implied = 0
-            for a in _bits(preds):
-                implied |= hb.preds[a]
-            for a in _bits(preds & ~implied):
-                self.solver.add(pos[a] < pos[b])
+        for a, b in _immediate_edges(hb, ids):
+            self.solver.add(pos[a] < pos[b])
         self.literals = []
         for n, (s, r) in enumerate(self.pairs):
             lit = z3.Bool(f"pair{n}")

@@ -207,20 +207,22 @@ def test_random_specs_conform_in_every_order_happens_before_allows(spec: ast.Spe
     assert replay.error is None and result.holds, (replay.error, result)
 
 
+def _block(i: int, m: int, g: int) -> Event:
+    return Event(i, i, "GoBlock", m=m, g=g, resource="goroutine", target=g)
+
+
+def _wake(i: int, m: int, g: int) -> Event:
+    return Event(i, i, "GoUnblock", m=m, g=90 + m, resource="goroutine", target=g)
+
+
 def test_the_first_contradiction_is_reported_not_an_earlier_explainable_overlap() -> None:
     """Waits fed straight from events: G1/G2 overlap only in the stream's order (their
     wakers run on threads of their own), G3/G4 in every order (each is woken from the
     thread on which the other parked, after that park)."""
-    def block(i: int, m: int, g: int) -> Event:
-        return Event(i, i, "GoBlock", m=m, g=g, resource="goroutine", target=g)
-
-    def wake(i: int, m: int, g: int) -> Event:
-        return Event(i, i, "GoUnblock", m=m, g=90 + m, resource="goroutine", target=g)
-
-    stream = [(block(0, 0, 1), (1, "s", "c", True)), (block(1, 1, 2), (2, "r", "c", False)),
-              (wake(2, 2, 1), None), (wake(3, 3, 2), None),
-              (block(4, 4, 3), (3, "s", "c", True)), (block(5, 5, 4), (4, "r", "c", False)),
-              (wake(6, 5, 3), None), (wake(7, 4, 4), None)]
+    stream = [(_block(0, 0, 1), (1, "s", "c", True)), (_block(1, 1, 2), (2, "r", "c", False)),
+              (_wake(2, 2, 1), None), (_wake(3, 3, 2), None),
+              (_block(4, 4, 3), (3, "s", "c", True)), (_block(5, 5, 4), (4, "r", "c", False)),
+              (_wake(6, 5, 3), None), (_wake(7, 4, 4), None)]
     waits = rendezvous.Waits()
     for e, park in stream:
         waits.feed(e, park)
@@ -233,3 +235,29 @@ def test_the_first_contradiction_is_reported_not_an_earlier_explainable_overlap(
     for e, park in stream[:4]:
         explainable.feed(e, park)
     assert explainable.verdict() == rendezvous.Verdict(reordered=True)
+
+
+def test_the_nearest_order_needs_no_solver(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In reordered.jsonl moving G1's wake-up just before G4's park explains the trace;
+    that cheap first try decides without z3."""
+    monkeypatch.setattr(z3.Solver, "check", lambda self, *assumptions: pytest.fail("solved"))
+    result = conformance_of(DATA / "reordered.jsonl")
+    assert result.holds and result.reordered
+
+
+def test_the_solver_finds_an_order_the_nearest_choice_misses(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Receiver G2 parks (#0), sender G1 parks (#1), G1 is woken from G2's thread (#2), G2
+    from a thread of its own (#5). Moving G1's wake-up before G2's park is the nearer fix
+    but happens-before forbids it; G2's wake-up before G1's park is the order that fits."""
+    calls = []
+    check = z3.Solver.check
+    monkeypatch.setattr(z3.Solver, "check",
+                        lambda self, *assumptions: calls.append(1) or check(self, *assumptions))
+    waits = rendezvous.Waits()
+    for e, park in [(_block(0, 0, 2), (2, "r", "c", False)), (_block(1, 1, 1), (1, "s", "c", True)),
+                    (_wake(2, 0, 1), None), (_wake(5, 2, 2), None)]:
+        waits.feed(e, park)
+    assert waits.broken_in_order
+    assert waits.verdict() == rendezvous.Verdict(reordered=True)
+    assert calls
