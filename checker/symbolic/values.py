@@ -18,7 +18,7 @@ Booleans (or plain ints and bools where the result is known).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -225,6 +225,15 @@ def same(a: Val, b: Val) -> bool:
         return True
     return a.cases.keys() == b.cases.keys() and all(
         _same_cond(c, b.cases[v]) for v, c in a.cases.items())
+
+
+def shape(a: Val) -> Hashable:
+    """A key that two values share iff they are `same` (z3 builds each distinct term once,
+    so a term's id stands for its structure)."""
+    if isinstance(a, int):
+        return a
+    return tuple(sorted((v, -1 if c is True else -2 if c is False else c.get_id())
+                        for v, c in a.cases.items()))
 
 
 def _same_cond(a: Cond, b: Cond) -> bool:

@@ -46,9 +46,10 @@ func main() {
 """
 
 
-@pytest.mark.parametrize("seconds", [0.5, 8.0])
+@pytest.mark.parametrize("seconds", [0.5, 4.0])
 def test_a_spent_budget_gives_unknown_with_the_time_limit_as_reason(seconds: float) -> None:
-    """Whether the limit strikes while T is built (Python) or inside z3 queries."""
+    """Whether the limit strikes while T is built (Python) or inside z3 queries (building
+    T takes about 1.5 s here, deciding both properties about 7 s)."""
     machine = machine_of(FORK_JOIN)
     result = check_symbolic(machine, ["fork_join", "no_deadlock"], max_seconds=seconds)
     for r in result.properties:
