@@ -45,7 +45,7 @@ from gocheck.symbolic.unroll import Unrolling
 from gocheck.symbolic.values import Cond, eq
 
 DEPTH = 60
-TIMEOUT_MS = 60_000
+TIMEOUT_MS = 600_000  # per query: mutex_misuse's depth-24 query takes ~270 s
 STEP_MIN_MS = 200
 STEP_SHARE = 0.25
 HOUDINI_SHARE = 0.5  # of max_seconds, for proving the step case's lemmas
