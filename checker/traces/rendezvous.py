@@ -137,9 +137,10 @@ class Waits:
         if len(pairs) > MAX_PAIRS:
             return Verdict(unknown=f"{len(pairs)} pairs of channel waits not ordered by"
                            f" happens-before (more than {MAX_PAIRS}): no order searched")
-        if _nearest_order_exists(self.hb, pairs):
+        edges = _immediate_edges(self.hb, sorted({i for p in pairs for i in _ids(p)}))
+        if _nearest_order_exists(self.hb, pairs, edges):
             return Verdict(reordered=True)
-        return _Search(self.hb, pairs, timeout_ms).run()
+        return _Search(self.hb, pairs, edges, timeout_ms).run()
 
 
 def _undecided(hb: HappensBefore, waits: list[Wait]) -> list[tuple[Wait, Wait]]:
@@ -176,14 +177,16 @@ def _immediate_edges(hb: HappensBefore, ids: list[int]) -> list[tuple[int, int]]
     return edges
 
 
-def _nearest_order_exists(hb: HappensBefore, pairs: list[tuple[Wait, Wait]]) -> bool:
+def _nearest_order_exists(hb: HappensBefore, pairs: list[tuple[Wait, Wait]],
+                          edges: list[tuple[int, int]]) -> bool:
     """A cheap first try before the solver: per pair, the alternative the trace's own
     order breaks by the fewest events (usually a wake written just after the other
-    side's block by another thread); do happens-before and these choices fit one order?
-    When they do, the solver is not needed; when not, it searches every choice."""
+    side's block by another thread); do happens-before (`edges`, among the pairs' events)
+    and these choices fit one order? When they do, the solver is not needed; when not,
+    it searches every choice."""
     index = [e.index for e in hb.events]
     order: TopologicalSorter[int] = TopologicalSorter()
-    for a, b in _immediate_edges(hb, sorted({i for p in pairs for i in _ids(p)})):
+    for a, b in edges:
         order.add(b, a)
     for s, r in pairs:
         options = [(index[a] - index[b], a, b) for a, b in ((s.wake, r.block),
@@ -202,9 +205,10 @@ def _nearest_order_exists(hb: HappensBefore, pairs: list[tuple[Wait, Wait]]) -> 
 
 class _Search:
     """One z3 problem: positions of the events the pairs involve, ordered by
-    happens-before; one tracked disjunction per pair."""
+    happens-before (`edges`, among the pairs' events); one tracked disjunction per pair."""
 
-    def __init__(self, hb: HappensBefore, pairs: list[tuple[Wait, Wait]], timeout_ms: int):
+    def __init__(self, hb: HappensBefore, pairs: list[tuple[Wait, Wait]],
+                 edges: list[tuple[int, int]], timeout_ms: int):
         import z3  # only when a trace's own order breaks the rule: `gocheck trace` starts faster
 
         self.z3 = z3
@@ -212,9 +216,8 @@ class _Search:
         self.pairs = sorted(pairs, key=lambda p: max(_ids(p)))
         self.solver = z3.Solver()
         self.solver.set("timeout", timeout_ms)
-        ids = sorted({i for p in self.pairs for i in _ids(p)})
-        pos = {i: z3.Int(f"e{hb.events[i].index}") for i in ids}
-        for a, b in _immediate_edges(hb, ids):
+        pos = {i: z3.Int(f"e{hb.events[i].index}") for p in self.pairs for i in _ids(p)}
+        for a, b in edges:
             self.solver.add(pos[a] < pos[b])
         self.literals = []
         for n, (s, r) in enumerate(self.pairs):
